@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FosterCareConfig(AppConfig):
+    name = "ostoja.modules.foster_care"
+    label = "foster_care"

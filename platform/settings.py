@@ -1,0 +1,196 @@
+"""Django settings for Ostoja. Every value comes from the environment (see .env.example)."""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent  # the repository root (the `ostoja` package)
+
+env = environ.Env()
+if (BASE_DIR / ".env").exists():
+    environ.Env.read_env(BASE_DIR / ".env")
+
+VAR_DIR = Path(env("OSTOJA_VAR_DIR", default=str(BASE_DIR / "var")))
+
+DEBUG = env.bool("DEBUG", default=True)
+_DEV_SECRET = "ostoja-dev-only-insecure-key-change-me"  # noqa: S105
+SECRET_KEY = env("SECRET_KEY", default=_DEV_SECRET)
+if not DEBUG and SECRET_KEY == _DEV_SECRET:
+    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+
+# --- Hosts and tenancy -------------------------------------------------------------------------
+# <slug>.<BASE_DOMAIN> serves a center; the bare BASE_DOMAIN serves the platform.
+BASE_DOMAIN = env("BASE_DOMAIN", default="localhost").lower().strip(".")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[BASE_DOMAIN, f".{BASE_DOMAIN}"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# --- Database ------------------------------------------------------------------------------------
+DATABASE_URL = env("DATABASE_URL", default="")
+if DATABASE_URL:
+    _db = env.db_url_config(DATABASE_URL)
+else:
+    from ostoja.platform.embedded_db import ensure_server
+
+    _db = ensure_server(VAR_DIR).django_settings()
+_db.update(ENGINE="django_tenants.postgresql_backend", CONN_MAX_AGE=env.int("CONN_MAX_AGE", default=0))
+if env("TEST_DATABASE_NAME", default=""):
+    _db["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}
+DATABASES = {"default": _db}
+DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TENANT_MODEL = "tenants.Center"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+# New centers are clones of this schema (DESIGN.md §2); it is migrated on every `migrate`.
+TENANT_BASE_SCHEMA = "center_template"
+TENANT_CREATION_FAKES_MIGRATIONS = True
+# TENANT_LIMIT_SET_CALLS stays off: see DESIGN.md §2.
+PUBLIC_SCHEMA_URLCONF = "ostoja.platform.urls_platform"
+ROOT_URLCONF = "ostoja.platform.urls_center"
+
+SHARED_APPS = [
+    "django_tenants",
+    "ostoja.tenants",  # before django_tenants' commands are looked up: our migrate_schemas wins
+    "ostoja.platform.accounts",
+    "ostoja.platform.audit",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.admin",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.contrib.postgres",
+]
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.admin",
+    "ostoja.platform.accounts",
+    "ostoja.platform.audit",
+    "ostoja.tenants.configuration",
+    "ostoja.platform.staff",
+    "ostoja.modules.cases",
+    "ostoja.modules.foster_care",
+    "ostoja.modules.projects",
+]
+INSTALLED_APPS = ["ostoja.tenants"] + [a for a in SHARED_APPS if a != "ostoja.tenants"]
+INSTALLED_APPS += [a for a in TENANT_APPS if a not in INSTALLED_APPS]
+
+AUTH_USER_MODEL = "accounts.User"
+
+MIDDLEWARE = [
+    "ostoja.tenants.middleware.CenterMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "platform" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ostoja.tenants.context_processors.center",
+            ],
+        },
+    }
+]
+WSGI_APPLICATION = "ostoja.platform.wsgi.application"
+
+# --- Sessions and security: host-only cookies, so a center's session is worthless elsewhere -------
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
+SESSION_COOKIE_NAME = "ostoja_session"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Cache: keys carry the schema (DESIGN.md §2) ----------------------------------------------
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+    }
+}
+
+# --- Language and time ---------------------------------------------------------------------------
+LANGUAGE_CODE = "pl"
+LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "platform" / "locale"]
+USE_I18N = True
+TIME_ZONE = "Europe/Warsaw"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = VAR_DIR / "media"
+
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"noreply@{BASE_DOMAIN}")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+}
+
+# --- Ostoja --------------------------------------------------------------------------------------
+# Slugs that can never name a center (they are hosts, schemas or URL words of their own).
+RESERVED_CENTER_SLUGS = {
+    "public",
+    "www",
+    "admin",
+    "api",
+    "platform",
+    "static",
+    "media",
+    "mail",
+    "smtp",
+    "ftp",
+    "graphql",
+    "login",
+    "logout",
+    "auth",
+    "app",
+    "test",
+    "localhost",
+    "template",
+    "default",
+    "root",
+    "postgres",
+    "information_schema",
+    TENANT_BASE_SCHEMA,
+}
+# Module demo seeders, called by `ostoja demo` for every demo center (a dotted path to seed(center)).
+OSTOJA_DEMO_SEEDERS = env.list("OSTOJA_DEMO_SEEDERS", default=[])

@@ -1,0 +1,2 @@
+def center(request):
+    return {"center": getattr(request, "center", None)}

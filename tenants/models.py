@@ -1,0 +1,130 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+from ostoja.tenants.slugs import validate_center_slug
+
+
+class CenterKind(models.TextChoices):
+    MOPR = "MOPR", _("Municipal family assistance center (MOPR)")
+    MOPS = "MOPS", _("Municipal social assistance center (MOPS)")
+    PCPR = "PCPR", _("County family assistance center (PCPR)")
+    GOPS = "GOPS", _("Commune social assistance center (GOPS)")
+    OTHER = "OTHER", _("Other")
+
+
+class Voivodeship(models.TextChoices):
+    DOLNOSLASKIE = "dolnoslaskie", "dolnośląskie"
+    KUJAWSKO_POMORSKIE = "kujawsko-pomorskie", "kujawsko-pomorskie"
+    LUBELSKIE = "lubelskie", "lubelskie"
+    LUBUSKIE = "lubuskie", "lubuskie"
+    LODZKIE = "lodzkie", "łódzkie"
+    MALOPOLSKIE = "malopolskie", "małopolskie"
+    MAZOWIECKIE = "mazowieckie", "mazowieckie"
+    OPOLSKIE = "opolskie", "opolskie"
+    PODKARPACKIE = "podkarpackie", "podkarpackie"
+    PODLASKIE = "podlaskie", "podlaskie"
+    POMORSKIE = "pomorskie", "pomorskie"
+    SLASKIE = "slaskie", "śląskie"
+    SWIETOKRZYSKIE = "swietokrzyskie", "świętokrzyskie"
+    WARMINSKO_MAZURSKIE = "warminsko-mazurskie", "warmińsko-mazurskie"
+    WIELKOPOLSKIE = "wielkopolskie", "wielkopolskie"
+    ZACHODNIOPOMORSKIE = "zachodniopomorskie", "zachodniopomorskie"
+
+
+class Center(TenantMixin):
+    """A family assistance center: one PostgreSQL schema, named by its slug."""
+
+    name = models.CharField(_("official name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=8, choices=CenterKind.choices, default=CenterKind.MOPR)
+    city = models.CharField(_("city"), max_length=100)
+    voivodeship = models.CharField(_("voivodeship"), max_length=32, choices=Voivodeship.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    deactivated_at = models.DateTimeField(_("deactivated"), null=True, blank=True)
+
+    auto_create_schema = True
+    auto_drop_schema = False  # dropping a center's data is an explicit offboarding step
+
+    class Meta:
+        verbose_name = _("center")
+        verbose_name_plural = _("centers")
+        ordering = ["short_name"]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+    @property
+    def slug(self) -> str:
+        return self.schema_name
+
+    def clean(self):
+        super().clean()
+        validate_center_slug(self.schema_name)
+
+
+class Domain(DomainMixin):
+    class Meta:
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+
+    def __str__(self):
+        return self.domain
+
+
+class Partnership(models.Model):
+    """A named group of centers whose aggregate figures its regional partners may compare."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    centers = models.ManyToManyField(Center, related_name="partnerships", blank=True, verbose_name=_("centers"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PlatformRole(models.TextChoices):
+    OPERATOR = "operator", _("Platform operator")
+    PARTNER = "partner", _("Regional partner")
+
+
+class PlatformAccount(models.Model):
+    """What a user of the public schema may do on the platform host."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="platform_account",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=PlatformRole.choices)
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partners",
+        verbose_name=_("partnership"),
+    )
+
+    class Meta:
+        verbose_name = _("platform account")
+        verbose_name_plural = _("platform accounts")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role="operator", partnership__isnull=True)
+                | models.Q(role="partner", partnership__isnull=False),
+                name="partner_has_partnership_operator_has_none",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"
