@@ -1,6 +1,7 @@
 """A center's own configuration, stored in the center's schema: addresses, contacts, departments,
 teams, districts and hours."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -151,6 +152,25 @@ class DistrictStreet(models.Model):
                 name="range_from_not_after_to",
             ),
         ]
+
+    def clean(self):
+        from ostoja.tenants.configuration.districts import check_no_overlap, street_key
+
+        super().clean()
+        self.street_key = street_key(self.street)
+        if self.numbers == self.Numbers.RANGE and (self.number_from is None or self.number_to is None):
+            raise ValidationError(_("A range needs both numbers."), code="range_incomplete")
+        if self.numbers != self.Numbers.RANGE:
+            self.number_from = self.number_to = None
+        if self.number_from is not None and self.number_from > self.number_to:
+            raise ValidationError(_("The range must not end before it starts."), code="range_reversed")
+        check_no_overlap(self, DistrictStreet.objects.filter(street_key=self.street_key))
+
+    def save(self, *args, **kwargs):
+        from ostoja.tenants.configuration.districts import street_key
+
+        self.street_key = street_key(self.street)
+        super().save(*args, **kwargs)
 
     def __str__(self):
         if self.numbers == self.Numbers.RANGE:

@@ -1,0 +1,42 @@
+"""Role checks for the service layer: fetch the caller's staff profile and check it in one step."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from ostoja.platform.errors import PermissionDenied
+from ostoja.platform.staff.models import Role, StaffProfile
+
+# Roles that may read everything in a module but never change it.
+READ_ONLY_ROLES = {Role.AUDITOR}
+
+
+def staff_profile(user) -> StaffProfile:
+    """The caller's profile in the current center's schema, or PermissionDenied."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise PermissionDenied(_("Log in to a center account first."), code="not_authenticated")
+    cached = getattr(user, "_ostoja_staff_profile", None)
+    if cached is not None:
+        return cached
+    try:
+        profile = StaffProfile.objects.get(user=user)
+    except StaffProfile.DoesNotExist:
+        raise PermissionDenied(_("This account is not a staff member of this center."), code="not_staff") from None
+    user._ostoja_staff_profile = profile
+    return profile
+
+
+def require_role(user, *roles: str, write: bool = True) -> StaffProfile:
+    """PermissionDenied unless the user has one of ``roles``. With ``write=False`` the auditor passes too."""
+    profile = staff_profile(user)
+    allowed = set(roles) | (READ_ONLY_ROLES if not write else set())
+    if not any(role in allowed for role in profile.roles):
+        names = ", ".join(str(Role(r).label) for r in roles)
+        raise PermissionDenied(
+            _("This requires one of the roles: %(roles)s."), code="role_required", params={"roles": names}
+        )
+    return profile
+
+
+def district_ids(profile: StaffProfile) -> set[int]:
+    return set(profile.districts.values_list("id", flat=True))
