@@ -2,9 +2,11 @@
 
 from django.urls import include, path
 
-from ostoja.platform import views
+from ostoja.platform.admin_sites import center_admin_site
 
 urlpatterns = [
-    path("", views.center_home, name="home"),
+    path("", include("ostoja.tenants.configuration.urls")),
+    path("", include("ostoja.platform.accounts.urls")),
+    path("admin/", center_admin_site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

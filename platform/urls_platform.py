@@ -3,8 +3,11 @@
 from django.urls import include, path
 
 from ostoja.platform import views
+from ostoja.platform.admin_sites import platform_admin_site
 
 urlpatterns = [
     path("", views.platform_home, name="home"),
+    path("", include("ostoja.platform.accounts.urls")),
+    path("admin/", platform_admin_site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
