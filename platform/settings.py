@@ -193,4 +193,12 @@ RESERVED_CENTER_SLUGS = {
     TENANT_BASE_SCHEMA,
 }
 # Module demo seeders, called by `ostoja demo` for every demo center (a dotted path to seed(center)).
-OSTOJA_DEMO_SEEDERS = env.list("OSTOJA_DEMO_SEEDERS", default=[])
+# Each is called inside the center's schema with the Center; persons come first, the others use them.
+OSTOJA_DEMO_SEEDERS = env.list(
+    "OSTOJA_DEMO_SEEDERS",
+    default=[
+        "ostoja.modules.cases.demo.seed",
+        "ostoja.modules.foster_care.demo.seed",
+        "ostoja.modules.projects.demo.seed",
+    ],
+)
