@@ -260,3 +260,80 @@ def test_partnership_is_created_in_the_platform_admin(operator_client, slupsk, g
     partnership = Partnership.objects.get(name="Partnerzy pomorscy")
     assert set(partnership.centers.values_list("schema_name", flat=True)) == {"slupsk", "gdansk"}
     assert AuditEntry.objects.filter(object_type="tenants.partnership", action="create").count() == 1
+
+
+def test_every_center_admin_page_opens(torun_admin_client, in_schema):
+    user = _member(in_schema, "torun", "worker", [Role.SOCIAL_WORKER])
+    with in_schema("torun"):
+        entry = record(None, AuditAction.ACTION, message="probe")
+    for url in (
+        "/admin/accounts/user/",
+        f"/admin/accounts/user/?role={Role.SOCIAL_WORKER}&is_active__exact=1",
+        "/admin/accounts/user/?q=worker",
+        "/admin/accounts/user/add/",
+        f"/admin/accounts/user/{user.pk}/change/",
+        f"/admin/accounts/user/{user.pk}/history/",
+        "/admin/audit/auditentry/?action__exact=create",
+        f"/admin/audit/auditentry/{entry.pk}/change/",
+    ):
+        assert torun_admin_client.get(url).status_code == 200, url
+    listing = torun_admin_client.get(f"/admin/accounts/user/?role={Role.SOCIAL_WORKER}").content.decode()
+    assert "worker" in listing
+    assert "tadmin" not in listing
+
+
+def test_set_password_links_action_in_the_center_admin(torun_admin_client, in_schema):
+    user = _member(in_schema, "torun", "clerk", [Role.BENEFITS_CLERK])
+    response = torun_admin_client.post(
+        "/admin/accounts/user/",
+        {"action": "make_set_password_links", "_selected_action": [user.pk]},
+        follow=True,
+    )
+    shown = " ".join(str(m) for m in response.context["messages"])
+    assert "/account/set-password/" in shown
+    assert "clerk" in shown
+
+
+def test_every_platform_admin_page_opens(operator_client, torun):
+    partnership = accounts.create_partnership(None, name="Partnerzy pomorscy", centers=["torun"])
+    partner = accounts.create_platform_account(
+        None, username="partner", email="p@example.org", role="partner", partnership=partnership
+    )
+    domain = torun.domains.first()
+    for url in (
+        "/admin/tenants/center/",
+        f"/admin/tenants/center/{torun.pk}/change/",
+        "/admin/tenants/domain/",
+        "/admin/tenants/domain/add/",
+        f"/admin/tenants/domain/{domain.pk}/change/",
+        "/admin/tenants/partnership/",
+        "/admin/tenants/partnership/add/",
+        f"/admin/tenants/partnership/{partnership.pk}/change/",
+        "/admin/tenants/platformaccount/",
+        f"/admin/tenants/platformaccount/{partner.platform_account.pk}/change/",
+        "/admin/accounts/user/",
+        "/admin/accounts/user/add/",
+        f"/admin/accounts/user/{partner.pk}/change/",
+        "/admin/audit/auditentry/",
+    ):
+        assert operator_client.get(url).status_code == 200, url
+    # The primary domain of a center cannot be deleted; the partnership with partners neither.
+    assert operator_client.get(f"/admin/tenants/domain/{domain.pk}/delete/").status_code == 403
+    assert operator_client.get(f"/admin/tenants/partnership/{partnership.pk}/delete/").status_code == 403
+
+
+def test_platform_account_role_change_in_the_admin_goes_through_the_service(operator_client):
+    partnership = accounts.create_partnership(None, name="Partnerzy pomorscy")
+    partner = accounts.create_platform_account(
+        None, username="partner", email="p@example.org", role="partner", partnership=partnership
+    )
+    url = f"/admin/tenants/platformaccount/{partner.platform_account.pk}/change/"
+    response = operator_client.post(url, {"role": "operator", "partnership": partnership.pk})
+    assert response.status_code == 200  # an operator belongs to no partnership
+    assert "partnership" in response.context["adminform"].form.errors
+    response = operator_client.post(url, {"role": "operator", "partnership": ""})
+    assert response.status_code == 302
+    partner.refresh_from_db()
+    assert partner.is_staff
+    assert partner.platform_account.role == "operator"
+    assert AuditEntry.objects.filter(object_id=str(partner.pk), action="update", actor_label="operator").exists()
