@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ostoja.modules.cases.models import Person, Sex
 from ostoja.modules.foster_care import services
@@ -441,7 +441,10 @@ def test_irregularity_report_notifies_voivode_and_prosecutor_and_closes_only_whe
     with pytest.raises(Conflict) as refused:
         services.close_irregularity_report(coordinator, report.pk, closed_on=TODAY, outcome="Wyjaśniono.")
     assert refused.value.code == "notification_pending"
-    assert "prosecutor" in refused.value.message
+    with translation.override("en"):
+        assert refused.value.message.endswith("pending: prosecutor's office.")
+    with translation.override("pl"):
+        assert refused.value.message.endswith("oczekuje na wysłanie: prokuratura.")
     assert IrregularityReport.objects.get(pk=report.pk).status == "open"
 
     with pytest.raises(ValidationFailed):

@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from stdnum.pl import pesel as pesel_number
 
@@ -466,7 +467,7 @@ def _candidate_step(actor, candidate_id, allowed: set, updates: dict, message: s
             raise Conflict(
                 _("The candidate is %(status)s; this step is not possible now."),
                 code="candidate_wrong_status",
-                params={"status": candidate.get_status_display()},
+                params={"status": Candidate.Status(candidate.status).label},
             )
         before = snapshot(candidate, list(updates))
         for key, value in updates.items():
@@ -528,7 +529,7 @@ def qualify_candidate(
             raise Conflict(
                 _("The candidate is %(status)s and cannot be qualified."),
                 code="candidate_wrong_status",
-                params={"status": candidate.get_status_display()},
+                params={"status": Candidate.Status(candidate.status).label},
             )
         if kind != FamilyKind.RELATED and candidate.status != Candidate.Status.TRAINED:
             raise Conflict(
@@ -789,7 +790,7 @@ def place_child(
             raise Conflict(
                 _("The family is %(status)s and cannot take children."),
                 code="family_not_active",
-                params={"status": family.get_status_display()},
+                params={"status": FosterFamily.Status(family.status).label},
             )
         if child.placements.filter(end_on__isnull=True).exists():
             raise Conflict(_("The child is already placed; end that placement first."), code="already_placed")
@@ -972,7 +973,7 @@ def _meeting_step(actor, meeting_id, updates: dict) -> ParentMeeting:
             raise Conflict(
                 _("The meeting is already %(status)s."),
                 code="meeting_not_planned",
-                params={"status": meeting.get_status_display()},
+                params={"status": ParentMeeting.Status(meeting.status).label},
             )
         if updates.get("status") == ParentMeeting.Status.HELD and meeting.planned_at > timezone.now():
             raise Conflict(_("A meeting cannot be recorded as held before it starts."), code="meeting_in_future")
@@ -1198,15 +1199,18 @@ def close_irregularity_report(actor, report_id, *, closed_on: date, outcome: str
         report = access_report(actor, report_id, write=True, lock=True)
         if report.status == IrregularityReport.Status.CLOSED:
             raise Conflict(_("This report is already closed."), code="report_closed")
+        # Labels stay lazy: the message is rendered in the language active when it is shown.
         pending = [
-            str(n.get_recipient_display())
-            for n in report.notifications.filter(status=Notification.Status.PENDING).order_by("recipient")
+            Notification.Recipient(recipient).label
+            for recipient in report.notifications.filter(status=Notification.Status.PENDING)
+            .order_by("recipient")
+            .values_list("recipient", flat=True)
         ]
         if pending:
             raise Conflict(
                 _("The report cannot be closed while a notification is pending: %(recipients)s."),
                 code="notification_pending",
-                params={"recipients": ", ".join(pending)},
+                params={"recipients": format_lazy(", ".join(["{}"] * len(pending)), *pending)},
             )
         if closed_on < report.reported_on:
             raise ValidationFailed(
