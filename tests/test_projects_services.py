@@ -448,9 +448,13 @@ def test_social_worker_denied(coordinator, social_worker):
     assert Project.objects.count() == 1
 
 
-def test_director_may_write(torun_schema):
+def test_director_may_write_and_coordinator_must_run_projects(torun_schema, coordinator, social_worker):
     director = make_staff("dyrektor", Role.DEPUTY_DIRECTOR)
-    assert project(director).created_by == director
+    created = project(director, coordinator_id=coordinator.pk)
+    assert created.created_by == director and created.coordinator == coordinator
+    with pytest.raises(ValidationFailed) as exc:
+        services.update_project(director, created.pk, coordinator_id=social_worker.pk)
+    assert "invalid_coordinator" in error_codes(exc)
 
 
 def test_auditor_reads_but_cannot_write(coordinator, auditor):

@@ -47,7 +47,7 @@ from ostoja.platform.audit.models import AuditAction, AuditEntry
 from ostoja.platform.audit.services import diff, record, snapshot
 from ostoja.platform.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from ostoja.platform.staff.access import require_role
-from ostoja.platform.staff.models import Role
+from ostoja.platform.staff.models import Role, StaffProfile
 
 PROJECT_ROLES = (Role.PROJECT_COORDINATOR, Role.DIRECTOR, Role.DEPUTY_DIRECTOR)
 
@@ -243,6 +243,19 @@ def _validate_project(data: dict) -> dict:
     }
     if clean["code"] and not slug_re.fullmatch(clean["code"]):
         errors.append(ServiceError(_("Use letters, digits and hyphens only."), code="invalid_code", field="code"))
+    coordinator_id = clean["coordinator_id"]
+    if coordinator_id not in (None, "") and not (
+        str(coordinator_id).isdigit()
+        and StaffProfile.objects.filter(user_id=int(coordinator_id), roles__overlap=list(PROJECT_ROLES)).exists()
+    ):
+        errors.append(
+            ServiceError(
+                _("The coordinator must be a staff member who may run projects."),
+                code="invalid_coordinator",
+                field="coordinator_id",
+            )
+        )
+    clean["coordinator_id"] = int(coordinator_id) if coordinator_id not in (None, "") and not errors else None
     start, end = clean["start_date"], clean["end_date"]
     if start and end and start > end:
         errors.append(
