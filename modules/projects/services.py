@@ -791,8 +791,7 @@ def _enrol(
     education_level="",
     notes="",
 ) -> Participant:
-    if project.status in CLOSED_STATUSES:
-        _ensure_open(project)
+    _ensure_open(project)
     errors: list[ServiceError] = []
     day = _date(enrolled_on, "enrolled_on", errors, required=True)
     status = _choice(labour_market_status, LabourMarketStatus, "labour_market_status", errors)
