@@ -25,6 +25,7 @@ def host(slug: str | None = None) -> str:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from ostoja.tenants.config_loader import demo_config, load_center_config
     from ostoja.tenants.models import Center, Domain
 
     with django_db_blocker.unblock():
@@ -35,6 +36,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
             )
             center.save(verbosity=0)
             Domain.objects.create(domain=host(slug), tenant=center, is_primary=True)
+            with schema_context(slug):
+                load_center_config(demo_config(slug), actor=None)
         connection.set_schema_to_public()
 
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
+from django.utils.translation import get_language
 
 
 @lru_cache(maxsize=64)
@@ -14,8 +15,20 @@ def polish_holidays(year: int) -> dict[date, str]:
     return dict(holidays.country_holidays("PL", years=year, language="pl"))
 
 
+@lru_cache(maxsize=64)
+def _english_holidays(year: int) -> dict[date, str]:
+    return dict(holidays.country_holidays("PL", years=year, language="en_US"))
+
+
 def is_public_holiday(day: date) -> bool:
     return day in polish_holidays(day.year)
+
+
+def holiday_name(day: date) -> str:
+    """The holiday's name in the current language (Polish unless English is active); "" on other days."""
+    english = (get_language() or "pl").split("-")[0] == "en"
+    names = _english_holidays(day.year) if english else polish_holidays(day.year)
+    return names.get(day, "")
 
 
 class WorkingDays:
@@ -30,7 +43,10 @@ class WorkingDays:
         from ostoja.tenants.configuration.models import CenterSettings, Closure
 
         settings_row = CenterSettings.objects.filter(pk=1).first()
-        closed = set(Closure.objects.filter(kind="", closes_early_at__isnull=True).values_list("date", flat=True))
+        # A day the whole center, or its office, is closed is no working day; closing early still is one.
+        closed = set(
+            Closure.objects.filter(kind__in=("", "office"), closes_early_at__isnull=True).values_list("date", flat=True)
+        )
         return cls(settings_row.observe_public_holidays if settings_row else True, closed)
 
     def is_working_day(self, day: date) -> bool:

@@ -1,9 +1,25 @@
 """A center's own configuration, stored in the center's schema: addresses, contacts, departments,
 teams, districts and hours."""
 
+import re
+from zoneinfo import available_timezones
+
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+POSTCODE = re.compile(r"\d{2}-\d{3}")
+# Street names that already carry their prefix ("al. Solidarności", "pl. Rapackiego") get no "ul.".
+STREET_PREFIX = re.compile(r"^(ul|al|pl|os|bulw|skwer|rondo)\.?\s", re.IGNORECASE)
+
+
+def in_language(polish: str, english: str) -> str:
+    """The English text when the current language is English and one is given, else the Polish one."""
+    if english and (get_language() or "pl").split("-")[0] == "en":
+        return english
+    return polish
 
 
 class CenterSettings(models.Model):
@@ -23,6 +39,23 @@ class CenterSettings(models.Model):
     def __str__(self):
         return str(_("center settings"))
 
+    def clean(self):
+        super().clean()
+        if self.timezone not in available_timezones():
+            raise ValidationError(
+                {
+                    "timezone": ValidationError(
+                        _("“%(value)s” is not a known time zone."),
+                        code="invalid_timezone",
+                        params={"value": self.timezone},
+                    )
+                }
+            )
+
+    @property
+    def description_display(self) -> str:
+        return in_language(self.description, self.description_en)
+
     @classmethod
     def load(cls) -> "CenterSettings":
         obj, _created = cls.objects.get_or_create(pk=1)
@@ -36,7 +69,8 @@ class Address(models.Model):
         OTHER = "other", _("other")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.BRANCH)
-    label = models.CharField(_("label"), max_length=120, blank=True)
+    label = models.CharField(_("label (Polish)"), max_length=120, blank=True)
+    label_en = models.CharField(_("label (English)"), max_length=120, blank=True)
     street = models.CharField(_("street"), max_length=120)
     building = models.CharField(_("building number"), max_length=20)
     flat = models.CharField(_("flat"), max_length=20, blank=True)
@@ -53,9 +87,28 @@ class Address(models.Model):
             models.UniqueConstraint(fields=["kind"], condition=models.Q(kind="seat"), name="one_seat_per_center")
         ]
 
+    def clean(self):
+        super().clean()
+        self.postcode = (self.postcode or "").strip()
+        if self.postcode and not POSTCODE.fullmatch(self.postcode):
+            raise ValidationError(
+                {"postcode": ValidationError(_("A Polish postcode looks like 87-100."), code="invalid_postcode")}
+            )
+
     def __str__(self):
         flat = f"/{self.flat}" if self.flat else ""
-        return f"ul. {self.street} {self.building}{flat}, {self.postcode} {self.city}"
+        prefix = "" if STREET_PREFIX.match(self.street) else "ul. "
+        return f"{prefix}{self.street} {self.building}{flat}, {self.postcode} {self.city}"
+
+    @property
+    def label_display(self) -> str:
+        return in_language(self.label, self.label_en)
+
+    @property
+    def street_line(self) -> str:
+        flat = f"/{self.flat}" if self.flat else ""
+        prefix = "" if STREET_PREFIX.match(self.street) else "ul. "
+        return f"{prefix}{self.street} {self.building}{flat}"
 
 
 class Department(models.Model):
@@ -74,6 +127,10 @@ class Department(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        return in_language(self.name, self.name_en)
+
 
 class Contact(models.Model):
     class Kind(models.TextChoices):
@@ -85,7 +142,8 @@ class Contact(models.Model):
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     value = models.CharField(_("value"), max_length=200, help_text=_("Phones are stored in E.164 (+48…)."))
-    label = models.CharField(_("label"), max_length=200, blank=True)
+    label = models.CharField(_("label (Polish)"), max_length=200, blank=True)
+    label_en = models.CharField(_("label (English)"), max_length=200, blank=True)
     department = models.ForeignKey(Department, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts")
     address = models.ForeignKey(Address, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -95,8 +153,58 @@ class Contact(models.Model):
         verbose_name_plural = _("contacts")
         ordering = ["order", "id"]
 
+    PHONE_KINDS = ("phone", "fax", "phone_fax")
+
     def __str__(self):
         return f"{self.get_kind_display()}: {self.value}"
+
+    def clean(self):
+        from ostoja.tenants.configuration.phones import normalize_phone
+
+        super().clean()
+        value = (self.value or "").strip()
+        try:
+            if self.kind in self.PHONE_KINDS:
+                value = normalize_phone(value)
+            elif self.kind == self.Kind.EMAIL:
+                value = value.lower()
+                validate_email(value)
+            elif self.kind == self.Kind.WEBSITE:
+                URLValidator(schemes=["http", "https"])(value)
+        except ValidationError as exc:
+            message = {
+                self.Kind.EMAIL: _("“%(value)s” is not a valid e-mail address."),
+                self.Kind.WEBSITE: _("“%(value)s” is not a valid web address (http:// or https://)."),
+            }.get(self.kind)
+            if message is None:
+                raise ValidationError({"value": exc}) from None
+            code = "invalid_email" if self.kind == self.Kind.EMAIL else "invalid_url"
+            raise ValidationError({"value": ValidationError(message, code=code, params={"value": value})}) from None
+        self.value = value
+
+    @property
+    def label_display(self) -> str:
+        return in_language(self.label, self.label_en)
+
+    @property
+    def is_phone(self) -> bool:
+        return self.kind in self.PHONE_KINDS
+
+    @property
+    def display_value(self) -> str:
+        from ostoja.tenants.configuration.phones import display_phone
+
+        return display_phone(self.value) if self.is_phone else self.value
+
+    @property
+    def href(self) -> str:
+        if self.kind in ("phone", "phone_fax"):
+            return f"tel:{self.value}"
+        if self.kind == self.Kind.EMAIL:
+            return f"mailto:{self.value}"
+        if self.kind == self.Kind.WEBSITE:
+            return self.value
+        return ""
 
 
 class District(models.Model):
@@ -208,7 +316,8 @@ class Schedule(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=HoursKind.choices)
     district = models.ForeignKey(District, on_delete=models.CASCADE, null=True, blank=True, related_name="schedules")
-    label = models.CharField(_("label"), max_length=200, blank=True)
+    label = models.CharField(_("label (Polish)"), max_length=200, blank=True)
+    label_en = models.CharField(_("label (English)"), max_length=200, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
@@ -227,6 +336,10 @@ class Schedule(models.Model):
     def __str__(self):
         base = self.get_kind_display()
         return f"{base} – {self.district}" if self.district_id else str(base)
+
+    @property
+    def label_display(self) -> str:
+        return in_language(self.label, self.label_en)
 
 
 class Weekday(models.IntegerChoices):
@@ -259,6 +372,44 @@ class ScheduleRule(models.Model):
     def __str__(self):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
+    def clean(self):
+        super().clean()
+        if self.opens is None or self.closes is None:
+            return
+        check_rule(self.opens, self.closes)
+        if self.schedule_id is None:
+            return
+        others = ScheduleRule.objects.filter(schedule_id=self.schedule_id, weekday=self.weekday).exclude(pk=self.pk)
+        check_rules_disjoint(self, others)
+
+
+def check_rule(opens, closes) -> None:
+    if opens >= closes:
+        raise ValidationError(
+            _("Opening time %(opens)s must be before closing time %(closes)s."),
+            code="hours_reversed",
+            params={"opens": f"{opens:%H:%M}", "closes": f"{closes:%H:%M}"},
+        )
+
+
+def check_rules_disjoint(rule, others) -> None:
+    """ValidationError (code ``hours_overlap``) if ``rule`` overlaps one of ``others`` on its weekday.
+    Intervals that only touch (8:00–10:00 and 10:00–12:00) do not overlap."""
+    for other in others:
+        if other is rule or other.weekday != rule.weekday:
+            continue
+        if rule.opens < other.closes and other.opens < rule.closes:
+            raise ValidationError(
+                _("%(weekday)s %(opens)s–%(closes)s overlaps %(other)s in the same schedule."),
+                code="hours_overlap",
+                params={
+                    "weekday": Weekday(rule.weekday).label,
+                    "opens": f"{rule.opens:%H:%M}",
+                    "closes": f"{rule.closes:%H:%M}",
+                    "other": f"{other.opens:%H:%M}–{other.closes:%H:%M}",
+                },
+            )
+
 
 class Closure(models.Model):
     """A one-off closure (or shortened day) on a date, for every kind or one kind of hours."""
@@ -267,7 +418,8 @@ class Closure(models.Model):
     kind = models.CharField(
         _("kind"), max_length=20, choices=HoursKind.choices, blank=True, help_text=_("Empty: every kind.")
     )
-    reason = models.CharField(_("reason"), max_length=200)
+    reason = models.CharField(_("reason (Polish)"), max_length=200)
+    reason_en = models.CharField(_("reason (English)"), max_length=200, blank=True)
     closes_early_at = models.TimeField(
         _("closes early at"), null=True, blank=True, help_text=_("Empty: closed all day.")
     )
@@ -275,7 +427,12 @@ class Closure(models.Model):
     class Meta:
         verbose_name = _("closure")
         verbose_name_plural = _("closures")
-        ordering = ["date"]
+        ordering = ["date", "kind"]
+        constraints = [models.UniqueConstraint(fields=["date", "kind"], name="one_closure_per_date_and_kind")]
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.reason}"
+
+    @property
+    def reason_display(self) -> str:
+        return in_language(self.reason, self.reason_en)
