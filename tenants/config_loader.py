@@ -33,8 +33,9 @@ from zoneinfo import available_timezones
 import yaml
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email, validate_slug
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
+from django_tenants.utils import get_public_schema_name
 
 from ostoja.platform.errors import ServiceError, ValidationFailed
 from ostoja.tenants.configuration import services
@@ -113,9 +114,9 @@ class _Errors:
     def __init__(self):
         self.items: list[ServiceError] = []
 
-    def add(self, path: str, message, code: str, **params):
+    def add(self, path: str, message, error_code: str, /, **params):
         text = str(message) % params if params else str(message)
-        self.items.append(ServiceError(f"{path}: {text}", code=code, field=path))
+        self.items.append(ServiceError(f"{path}: {text}", code=error_code, field=path))
 
     def raise_if_any(self):
         if self.items:
@@ -225,6 +226,14 @@ def _days(errors, path, value) -> list[int]:
     return sorted(set(days))
 
 
+def _existing(model) -> set[str]:
+    """Codes already configured in the current center; none outside a center's schema (onboarding checks a
+    file before the center exists), where references must then resolve within the data itself."""
+    if connection.schema_name == get_public_schema_name():
+        return set()
+    return set(model.objects.values_list("code", flat=True))
+
+
 def _plan(data) -> _Plan:
     errors = _Errors()
     plan = _Plan()
@@ -298,7 +307,7 @@ def _plan(data) -> _Plan:
                 "order": i,
             }
         )
-    known_departments = department_codes | set(Department.objects.values_list("code", flat=True))
+    known_departments = department_codes | _existing(Department)
 
     # addresses
     seats = 0
@@ -445,7 +454,7 @@ def _plan(data) -> _Plan:
                 "streets": streets,
             }
         )
-    known_districts = district_codes | set(District.objects.values_list("code", flat=True))
+    known_districts = district_codes | _existing(District)
 
     # teams
     team_names: set[str] = set()
@@ -569,7 +578,9 @@ def _plan(data) -> _Plan:
 
 def validate_center_config(data) -> None:
     """ValidationFailed (every problem in ``errors``, each ``field`` the path, e.g.
-    ``districts[2].streets[0].to``) unless ``data`` is a loadable configuration. Writes nothing."""
+    ``districts[2].streets[0].to``) unless ``data`` is a loadable configuration. Writes nothing. Inside a
+    center's schema, references may name departments and districts the center already has; elsewhere
+    (before onboarding creates the center) they must be defined in ``data``."""
     _plan(data)
 
 
