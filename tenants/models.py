@@ -65,12 +65,12 @@ class Center(TenantMixin):
         validate_center_slug(self.schema_name)
 
     def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
-        """Clone the template schema; skip django-tenants' ``migrate_schemas --fake`` afterwards when the
-        template is up to date (its django_migrations rows cover the whole migration graph), because
-        building the migration state grows with history (DESIGN.md §6). Otherwise the stock path runs."""
-        from ostoja.tenants.onboarding import clone_template_schema
+        """Clone the template schema without django-tenants' follow-up ``migrate_schemas --fake`` (slow as
+        history grows, DESIGN.md §6) and with the template's constraint names; a stale template is not
+        cloned but the schema migrated. See ostoja.tenants.onboarding.create_center_schema."""
+        from ostoja.tenants.onboarding import create_center_schema
 
-        if sync_schema and clone_template_schema(self, check_if_exists=check_if_exists):
+        if sync_schema and create_center_schema(self, check_if_exists=check_if_exists, verbosity=verbosity):
             return True
         return super().create_schema(check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity)
 

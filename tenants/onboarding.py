@@ -65,11 +65,56 @@ def template_is_current(template: str | None = None) -> bool:
     return set(graph.nodes) <= applied
 
 
-def clone_template_schema(center: Center, *, check_if_exists: bool = False) -> bool:
-    """Create ``center``'s schema as a copy of an up-to-date template, without the fake migrate run.
+def align_constraint_names(template: str, schema: str) -> int:
+    """Give the clone's constraints the template's names; returns how many were renamed.
 
-    Returns False (and does nothing) when the stock django-tenants path must run instead: cloning
-    is off, the template is missing or stale, or the schema exists and ``check_if_exists`` is set."""
+    django-tenants' clone_schema() recreates multi-column UNIQUE constraints inline, so PostgreSQL
+    names them ``<table>_<cols>_key`` instead of the names the migrations gave them (named
+    UniqueConstraints, ``…_uniq``). A later migration that drops or alters such a constraint by name
+    would then fail on every cloned center. Constraints are matched by table, type and definition."""
+
+    def named(nsp):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """SELECT cl.relname, co.contype, pg_get_constraintdef(co.oid), co.conname
+                   FROM pg_constraint co JOIN pg_class cl ON cl.oid = co.conrelid
+                   JOIN pg_namespace n ON n.oid = cl.relnamespace WHERE n.nspname = %s""",
+                [nsp],
+            )
+            rows = cursor.fetchall()
+        found: dict[tuple, list[str]] = {}
+        for table, kind, definition, name in rows:
+            key = (table, kind, definition.replace(f"{quote_schema_name(nsp)}.", "").replace(f"{nsp}.", ""))
+            found.setdefault(key, []).append(name)
+        return found
+
+    wanted, actual = named(template), named(schema)
+    renamed = 0
+    with connection.cursor() as cursor:
+        for key, names in actual.items():
+            target = wanted.get(key)
+            if len(names) != 1 or not target or len(target) != 1 or names[0] == target[0]:
+                continue
+            cursor.execute(
+                f"ALTER TABLE {quote_schema_name(schema)}.{quote_schema_name(key[0])} "
+                f"RENAME CONSTRAINT {quote_schema_name(names[0])} TO {quote_schema_name(target[0])}"
+            )
+            renamed += 1
+    return renamed
+
+
+def create_center_schema(center: Center, *, check_if_exists: bool = False, verbosity: int = 0) -> bool:
+    """Create ``center``'s schema when cloning is configured (``Center.create_schema`` calls this).
+
+    An up-to-date template is cloned, its constraint names restored, and django-tenants' follow-up
+    ``migrate_schemas --fake`` is skipped: building the migration state grows with history (DESIGN.md §6).
+    A stale template is not cloned at all -- faking migrations on a stale copy would record changes that
+    were never made -- the schema is migrated from scratch instead (slow but right; `ostoja migrate`
+    refreshes the template). Returns False, doing nothing, when the stock path applies: cloning is off,
+    there is no template, or the schema exists and ``check_if_exists`` is set."""
+    import logging
+
+    from django.core.management import call_command
     from django_tenants.clone import CloneSchema
 
     if check_if_exists and schema_exists(center.schema_name):
@@ -77,9 +122,26 @@ def clone_template_schema(center: Center, *, check_if_exists: bool = False) -> b
     if not get_creation_fakes_migrations():
         return False
     template = center.get_base_schema()
-    if not template or not template_is_current(template):
+    if not template or not schema_exists(template):
         return False
-    CloneSchema().clone_schema(template, center.schema_name, center.clone_mode)
+    if template_is_current(template):
+        CloneSchema().clone_schema(template, center.schema_name, center.clone_mode)
+        align_constraint_names(template, center.schema_name)
+    else:
+        logging.getLogger(__name__).warning(
+            "The template schema %s is not up to date; migrating %s from scratch. Run `ostoja migrate`.",
+            template,
+            center.schema_name,
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE SCHEMA {quote_schema_name(center.schema_name)}")
+        call_command(
+            "migrate_schemas",
+            tenant=True,
+            schema_name=center.schema_name,
+            interactive=False,
+            verbosity=verbosity,
+        )
     connection.set_schema_to_public()
     return True
 
@@ -140,22 +202,22 @@ def normalize_kind(value: str) -> str:
 
 
 def normalize_domain(value: str) -> str:
-    domain = (value or "").strip().lower().rstrip(".")
-    if len(domain) > 253 or not DOMAIN_RE.match(domain):
-        raise ValidationFailed(
-            _("“%(domain)s” is not a valid host name (for example “torun.example.org”)."),
-            code="invalid_domain",
-            field="domain",
-            params={"domain": value},
-        )
     from ostoja.tenants.middleware import platform_hosts
 
+    domain = (value or "").strip().lower().rstrip(".")
     if domain in platform_hosts():
         raise ValidationFailed(
             _("“%(domain)s” is the platform's own host and cannot serve a center."),
             code="reserved_domain",
             field="domain",
             params={"domain": domain},
+        )
+    if len(domain) > 253 or not DOMAIN_RE.match(domain):
+        raise ValidationFailed(
+            _("“%(domain)s” is not a valid host name (for example “torun.example.org”)."),
+            code="invalid_domain",
+            field="domain",
+            params={"domain": value},
         )
     return domain
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import getpass
 import sys
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -16,17 +15,11 @@ from ostoja.tenants.management.commands._console import EXIT_INVALID, console_fo
 
 
 def read_yaml(path: str) -> dict:
-    import yaml
+    """The configuration file as a dict; CommandError (exit 2) when unreadable, malformed or not a mapping."""
+    from ostoja.tenants.config_loader import read_config_file
 
-    file = Path(path)
-    if not file.is_file():
-        raise CommandError(f"Configuration file {path} does not exist.", returncode=EXIT_INVALID)
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise CommandError(f"Configuration file {path} is not valid YAML: {exc}", returncode=EXIT_INVALID) from exc
-    except UnicodeDecodeError as exc:
-        raise CommandError(f"Configuration file {path} is not UTF-8 text.", returncode=EXIT_INVALID) from exc
+    with service_errors():
+        data = read_config_file(path)
     if not isinstance(data, dict):
         raise CommandError(
             f"Configuration file {path} must hold a mapping (center settings) at the top level.",
