@@ -22,7 +22,7 @@ from ostoja.modules.cases.services import SYSTEM
 from ostoja.platform.staff.models import Role, StaffProfile
 from ostoja.tenants.configuration.models import DistrictStreet
 
-PERSONS = 36
+PERSONS = 50
 FIRST_SERIAL = 500  # the projects seeder uses 101–112, foster care 900 and up
 
 FEMALE_NAMES = ["Anna", "Maria", "Katarzyna", "Małgorzata", "Agnieszka", "Barbara", "Ewa", "Krystyna", "Elżbieta"]
@@ -173,7 +173,7 @@ def _seed(center) -> dict:
         head = gen.person(born=gen.born(today, 22, 78), sex=sex, surname=surname, address=address)
         members = []
         counts["persons"] += 1
-        if rng.random() < 0.45:  # a family: a partner and children
+        if rng.random() < 0.35:  # a family: a partner and children
             other = Sex.MALE if sex == Sex.FEMALE else Sex.FEMALE
             members.append(
                 (gen.person(born=gen.born(today, 22, 60), sex=other, surname=surname, address=address), "spouse")
