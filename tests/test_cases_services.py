@@ -927,3 +927,15 @@ def test_pesel_generator_used_by_the_demo_is_valid():
     for serial in range(20):
         number = make_pesel(date(2003, 12, 31), serial, Sex.MALE)
         assert pesel_number.is_valid(number) and pesel_number.get_gender(number) == "M"
+
+
+def test_messages_and_labels_are_translated_to_polish(director, districts):
+    from django.utils import translation
+
+    person = new_person(director)
+    application = services.register_application(director, person.pk, received_on=date(2026, 11, 2))
+    with translation.override("pl"):
+        assert str(CaseStatus.CLOSED.label) == "zamknięta"
+        with pytest.raises(Conflict) as refused:
+            services.change_case_status(director, application.case_id, CaseStatus.ACTIVE_HELP)
+        assert refused.value.message == "Sprawa nie może przejść ze stanu „otwarta” do „pomoc w toku”."

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ostoja.tenants.configuration.models import in_language
 
@@ -244,11 +245,11 @@ class IncomeCriterionRate(models.Model):
 
 
 class CaseStatus(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("case status", "open")
     INTERVIEW = "interview", _("community interview")
     DECISION = "decision", _("awaiting decision")
     ACTIVE_HELP = "active_help", _("active help")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("case status", "closed")
 
 
 class ClosureReason(models.TextChoices):
@@ -472,7 +473,7 @@ class Decision(models.Model):
     class Status(models.TextChoices):
         IN_FORCE = "in_force", _("in force")
         CHANGED = "changed", _("changed by a later decision")
-        SUSPENDED = "suspended", _("suspended")
+        SUSPENDED = "suspended", pgettext_lazy("decision status", "suspended")
         REPEALED = "repealed", _("repealed")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("case"))
@@ -550,9 +551,9 @@ class Payment(models.Model):
     """One payment of a benefit granted by a decision (one per month for a monthly benefit)."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("planned")
-        PAID = "paid", _("paid")
-        CANCELLED = "cancelled", _("cancelled")
+        PLANNED = "planned", pgettext_lazy("payment status", "planned")
+        PAID = "paid", pgettext_lazy("payment status", "paid")
+        CANCELLED = "cancelled", pgettext_lazy("payment status", "cancelled")
 
     decision = models.ForeignKey(
         Decision, on_delete=models.CASCADE, related_name="payments", verbose_name=_("decision")
@@ -564,7 +565,7 @@ class Payment(models.Model):
     due_on = models.DateField(_("due on"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
-    cancelled_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    cancelled_reason = models.CharField(_("reason for the cancellation"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("payment")
@@ -638,7 +639,7 @@ class CaseNote(models.Model):
     """A note of social work in a case: a visit, a call, a meeting, a step taken."""
 
     class Kind(models.TextChoices):
-        NOTE = "note", _("note")
+        NOTE = "note", pgettext_lazy("case note kind", "note")
         VISIT = "visit", _("home visit")
         CALL = "call", _("phone call")
         MEETING = "meeting", _("meeting at the center")

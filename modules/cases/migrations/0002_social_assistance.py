@@ -282,7 +282,7 @@ class Migration(migrations.Migration):
                 ('due_on', models.DateField(verbose_name='due on')),
                 ('status', models.CharField(choices=[('planned', 'planned'), ('paid', 'paid'), ('cancelled', 'cancelled')], default='planned', max_length=10, verbose_name='status')),
                 ('paid_on', models.DateField(blank=True, null=True, verbose_name='paid on')),
-                ('cancelled_reason', models.CharField(blank=True, max_length=300, verbose_name='reason for cancelling')),
+                ('cancelled_reason', models.CharField(blank=True, max_length=300, verbose_name='reason for the cancellation')),
                 ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='payments', to='cases.decision', verbose_name='decision')),
                 ('form', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='cases.formofhelp', verbose_name='form')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='cases.person', verbose_name='person')),
