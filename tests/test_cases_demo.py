@@ -74,3 +74,15 @@ def test_demo_in_gdansk_runs_the_nursing_benefit_programme(gdansk, in_schema):
         assert grants.count() == 6
         months = Payment.objects.filter(decision__programme=programme).values_list("month", flat=True)
         assert sorted({m.month for m in months}) == [1, 2, 3] and len(months) == 18
+
+
+def test_demo_in_a_center_without_districts_uses_its_social_worker(torun, in_schema):
+    with in_schema("torun"):
+        if District.objects.exists():
+            pytest.skip("this center has districts")
+        user = get_user_model().objects.create_user(username="pracownik-bez-rejonu")
+        worker = StaffProfile.objects.create(user=user, roles=[Role.SOCIAL_WORKER])
+        demo.seed(torun)
+        assert Interview.objects.filter(assigned_to=worker).exists()
+        assert not Interview.objects.exclude(assigned_to=worker).exclude(assigned_to__isnull=True).exists()
+        assert Decision.objects.filter(kind="grant").exists() and Payment.objects.exists()

@@ -20,7 +20,7 @@ from ostoja.modules.cases import services
 from ostoja.modules.cases.models import Case, CaseStatus, Payment, Person, Sex
 from ostoja.modules.cases.services import SYSTEM
 from ostoja.platform.staff.models import Role, StaffProfile
-from ostoja.tenants.configuration.models import DistrictStreet
+from ostoja.tenants.configuration.models import District, DistrictStreet
 
 PERSONS = 50
 FIRST_SERIAL = 500  # the projects seeder uses 101–112, foster care 900 and up
@@ -140,9 +140,14 @@ def seed(center) -> dict:
 
 
 def _workers() -> dict[int, StaffProfile]:
-    """A social worker per district (the first one), for interviews and cases."""
-    workers: dict[int, StaffProfile] = {}
-    for profile in StaffProfile.objects.filter(roles__contains=[Role.SOCIAL_WORKER]).prefetch_related("districts"):
+    """A social worker per district (the first one), for interviews and cases; none where there is none."""
+    workers: dict[int | None, StaffProfile] = {}
+    social_workers = StaffProfile.objects.filter(roles__contains=[Role.SOCIAL_WORKER]).order_by("id")
+    if not District.objects.exists():
+        # A center without districts: any of its social workers serves everybody (persons have no district).
+        first = social_workers.first()
+        return {None: first} if first else {}
+    for profile in social_workers.prefetch_related("districts"):
         for district in profile.districts.all():
             workers.setdefault(district.pk, profile)
     return workers

@@ -1202,6 +1202,13 @@ def issue_decision(
             raise ValidationFailed(
                 _("The period must not end before it starts."), code="period_reversed", field="period_end"
             )
+        if amended is not None and period_start < amended.period_start:
+            raise ValidationFailed(
+                _("The amended decision starts on %(date)s."),
+                code="outside_period",
+                field="period_start",
+                params={"date": amended.period_start},
+            )
         if amended is not None and amended.period_end and period_start > amended.period_end:
             raise ValidationFailed(
                 _("The amended decision ends on %(date)s."),
