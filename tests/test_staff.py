@@ -120,6 +120,7 @@ def test_the_same_username_may_exist_in_another_center(torun_schema, district, i
 
 
 def test_weak_password_is_refused_and_nothing_is_written(torun_schema, district):
+    audit_before = AuditEntry.objects.count()
     with pytest.raises(ValidationFailed) as exc:
         _member(password="12345")
     assert exc.value.code == "weak_password"
@@ -127,7 +128,7 @@ def test_weak_password_is_refused_and_nothing_is_written(torun_schema, district)
     codes = {e.code for e in exc.value.errors}
     assert "password_too_short" in codes
     assert not get_user_model().objects.filter(username="akowalska").exists()
-    assert not AuditEntry.objects.exists()
+    assert AuditEntry.objects.count() == audit_before
 
 
 def test_several_problems_are_reported_at_once(torun_schema):
@@ -229,3 +230,14 @@ def test_set_password_link_is_absolute_on_the_given_host(torun_schema, district)
     assert link.startswith("http://torun.localhost:8000/account/set-password/")
     assert link.endswith("/")
     assert services.set_password_link(user, host="https://torun.example.pl").startswith("https://torun.example.pl/")
+
+
+def test_social_worker_needs_no_district_in_a_center_without_districts(in_schema, gdansk):
+    from ostoja.tenants.configuration.models import District
+
+    with in_schema("gdansk"):
+        assert not District.objects.exists()
+        user = services.create_staff_member(
+            None, username="pracownik9", first_name="Ewa", last_name="Nowak", roles=["social_worker"]
+        )
+        assert list(user.staff_profile.districts.all()) == []

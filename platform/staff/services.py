@@ -177,8 +177,17 @@ def _prepare_new(
     phone = _clean_phone(phone, errors)
     if preferred_language not in LANGUAGES:
         errors.add("preferred_language", "invalid_language", _("The language must be Polish or English."))
-    if Role.SOCIAL_WORKER in roles and not district_objs and not any(e.field == "districts" for e in errors.items):
-        errors.add("districts", "district_required", _("A social worker must be assigned to at least one district."))
+    if (
+        Role.SOCIAL_WORKER in roles
+        and not district_objs
+        and not any(e.field == "districts" for e in errors.items)
+        and _center_has_districts()
+    ):
+        errors.add(
+            "districts",
+            "district_required",
+            _("A social worker must be assigned to at least one of the center's districts."),
+        )
     user = get_user_model()(
         username=username,
         first_name=first_name,
@@ -313,8 +322,17 @@ def _prepare_update(user, changes: dict):
         profile.job_title = (changes["job_title"] or "").strip()
     if "phone" in changes:
         profile.phone = _clean_phone(changes["phone"], errors)
-    if Role.SOCIAL_WORKER in new_roles and not new_districts and not any(e.field == "districts" for e in errors.items):
-        errors.add("districts", "district_required", _("A social worker must be assigned to at least one district."))
+    if (
+        Role.SOCIAL_WORKER in new_roles
+        and not new_districts
+        and not any(e.field == "districts" for e in errors.items)
+        and _center_has_districts()
+    ):
+        errors.add(
+            "districts",
+            "district_required",
+            _("A social worker must be assigned to at least one of the center's districts."),
+        )
     errors.raise_if_any()
 
     _guard_last_administrator(user, loses_admin=Role.ADMINISTRATOR not in new_roles)
@@ -424,3 +442,8 @@ def staff_members():
         .prefetch_related("staff_profile__districts")
         .order_by("last_name", "first_name", "username")
     )
+
+
+def _center_has_districts() -> bool:
+    """A center without districts (Toruń, Gdańsk in the demo) has social workers for the whole city."""
+    return District.objects.exists()

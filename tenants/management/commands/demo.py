@@ -123,8 +123,9 @@ def seed_center_staff(center, report: DemoReport) -> None:
             first, last = SOCIAL_WORKER_NAMES[(number - 1) % len(SOCIAL_WORKER_NAMES)]
             title = f"Pracownik socjalny — {district.name}"
             staff.append((f"pracownik{number}", ["social_worker"], first, last, title, [district.code]))
-    else:
-        report.notes.append(f"{slug}: no districts configured, so no social worker (one needs a district)")
+    else:  # no districts: one social worker serves the whole city
+        first, last = SOCIAL_WORKER_NAMES[0]
+        staff.append(("pracownik1", ["social_worker"], first, last, "Pracownik socjalny", []))
 
     usernames = []
     for entry in staff:
