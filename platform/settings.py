@@ -1,6 +1,7 @@
 """Django settings for Ostoja. Every value comes from the environment (see .env.example)."""
 
 from pathlib import Path
+from urllib.parse import unquote
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -30,6 +31,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DATABASE_URL = env("DATABASE_URL", default="")
 if DATABASE_URL:
     _db = env.db_url_config(DATABASE_URL)
+    _db["HOST"] = unquote(_db.get("HOST") or "")  # postgres://user@%2Frun%2Fpostgresql/db: a socket folder
 else:
     from ostoja.platform.embedded_db import ensure_server
 
@@ -134,13 +136,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- Cache: keys carry the schema (DESIGN.md §2) ----------------------------------------------
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "KEY_FUNCTION": "django_tenants.cache.make_key",
-        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
-    }
-}
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+CACHES["default"].update(
+    KEY_FUNCTION="django_tenants.cache.make_key", REVERSE_KEY_FUNCTION="django_tenants.cache.reverse_key"
+)
 
 # --- Language and time ---------------------------------------------------------------------------
 LANGUAGE_CODE = "pl"
@@ -192,6 +191,14 @@ RESERVED_CENTER_SLUGS = {
     "information_schema",
     TENANT_BASE_SCHEMA,
 }
+# Extra host names that serve the platform besides BASE_DOMAIN (e.g. www.ostoja.pl).
+PLATFORM_EXTRA_HOSTS = env.list("PLATFORM_EXTRA_HOSTS", default=[])
+# Login lockout: this many failures for one username on one host lock it for LOCKOUT seconds.
+# Several web processes need a shared cache (CACHE_URL=redis://…) for the counters to add up.
+OSTOJA_LOGIN_MAX_FAILURES = env.int("OSTOJA_LOGIN_MAX_FAILURES", default=5)
+OSTOJA_LOGIN_LOCKOUT_SECONDS = env.int("OSTOJA_LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+# Scheme of the absolute links Ostoja prints (set-password links).
+OSTOJA_LINK_SCHEME = env("OSTOJA_LINK_SCHEME", default="https" if SESSION_COOKIE_SECURE else "http")
 # Module demo seeders, called by `ostoja demo` for every demo center (a dotted path to seed(center)).
 # Each is called inside the center's schema with the Center; persons come first, the others use them.
 OSTOJA_DEMO_SEEDERS = env.list(

@@ -12,7 +12,7 @@ from ostoja.tenants.models import Domain
 
 
 def platform_hosts() -> set[str]:
-    return {settings.BASE_DOMAIN, *getattr(settings, "PLATFORM_EXTRA_HOSTS", [])}
+    return {settings.BASE_DOMAIN, *settings.PLATFORM_EXTRA_HOSTS}
 
 
 class CenterMiddleware(TenantMainMiddleware):

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ostoja.platform.errors import ServiceError
 
-MAX_FAILURES = getattr(settings, "OSTOJA_LOGIN_MAX_FAILURES", 5)
-LOCKOUT_SECONDS = getattr(settings, "OSTOJA_LOGIN_LOCKOUT_SECONDS", 15 * 60)
+MAX_FAILURES = settings.OSTOJA_LOGIN_MAX_FAILURES
+LOCKOUT_SECONDS = settings.OSTOJA_LOGIN_LOCKOUT_SECONDS
 
 
 def _key(request, username: str) -> str:

@@ -418,7 +418,7 @@ def set_password_link(user, *, host: str) -> str:
         parts = urlsplit(host)
         scheme, host = parts.scheme, parts.netloc
     else:
-        scheme = getattr(settings, "OSTOJA_LINK_SCHEME", "https" if settings.SESSION_COOKIE_SECURE else "http")
+        scheme = settings.OSTOJA_LINK_SCHEME
     if not host:
         raise ValidationFailed(_("A host name is required for the link."), code="host_required", field="host")
     path = reverse(
