@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 from stdnum.pl import pesel as pesel_number
 
 from ostoja.modules.cases import services
-from ostoja.modules.cases.demo import make_pesel
 from ostoja.modules.cases.models import (
     Application,
     Case,
@@ -26,6 +25,7 @@ from ostoja.modules.cases.models import (
     ProgrammeGrant,
     Sex,
 )
+from ostoja.modules.cases.pesel import make_pesel
 from ostoja.platform.audit.models import AuditAction, AuditEntry
 from ostoja.platform.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ostoja.platform.staff.models import Role, StaffProfile

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from ostoja.modules.cases.models import Person, Sex
+from ostoja.modules.cases.pesel import make_pesel
 from ostoja.modules.foster_care import services
-from ostoja.modules.foster_care.demo import make_pesel
 from ostoja.modules.foster_care.models import (
     Assessment,
     Candidate,

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from ostoja.modules.cases.models import Person, Sex
+from ostoja.modules.cases.pesel import make_pesel
 from ostoja.modules.projects import services
-from ostoja.modules.projects.demo import make_pesel
 from ostoja.modules.projects.models import (
     AgeGroup,
     CenterRole,

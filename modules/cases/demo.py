@@ -14,10 +14,10 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from stdnum.pl import pesel as pesel_number
 
 from ostoja.modules.cases import services
 from ostoja.modules.cases.models import Case, CaseStatus, Payment, Person, Sex
+from ostoja.modules.cases.pesel import make_pesel
 from ostoja.modules.cases.services import SYSTEM
 from ostoja.platform.staff.models import Role, StaffProfile
 from ostoja.tenants.configuration.models import District, DistrictStreet
@@ -66,15 +66,6 @@ FINDINGS = [
     "Osoba przewlekle chora, wymaga pomocy w zakupie leków i w codziennych czynnościach.",
     "Po utracie pracy; zarejestrowana w urzędzie pracy, bez prawa do zasiłku.",
 ]
-CENTURY = {1900: 0, 2000: 20}
-
-
-def make_pesel(born: date, serial: int, sex: str) -> str:
-    """A PESEL with a valid checksum for the date of birth and sex (the month carries the century)."""
-    month = born.month + CENTURY[born.year // 100 * 100]
-    sex_digit = (serial % 5) * 2 + (1 if sex == Sex.MALE else 0)
-    base = f"{born.year % 100:02d}{month:02d}{born.day:02d}{serial % 1000:03d}{sex_digit}"
-    return pesel_number.validate(base + pesel_number.calc_check_digit(base))
 
 
 class _Generator:

@@ -64,8 +64,8 @@ from ostoja.modules.cases.models import (
     SocialContract,
     SubmittedBy,
 )
-from ostoja.platform.audit.models import AuditAction, AuditEntry
-from ostoja.platform.audit.services import diff, record, snapshot
+from ostoja.platform.audit.models import AuditAction
+from ostoja.platform.audit.services import diff, record, record_many, snapshot
 from ostoja.platform.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationFailed
 from ostoja.platform.staff.access import require_role
 from ostoja.platform.staff.models import Role, StaffProfile
@@ -121,8 +121,9 @@ AUDITED_PERSON_FIELDS = [*PERSON_FIELDS, "district_id", "district_status", "dist
 
 
 class _SystemActor:
-    """The actor of the demo seeder and scheduled tasks: passes role checks, audited without a user. Never
-    reachable from a request: only code that imports it can act as it."""
+    """The actor of the demo seeders, scheduled tasks and maintenance commands (foster care uses it too):
+    passes role checks, audited without a user. Never reachable from a request: only code that imports it can
+    act as it."""
 
     is_authenticated = False
     is_active = True
@@ -227,27 +228,6 @@ def _changed(actor, obj, before: dict, message: str = "") -> dict:
     changes = diff(before, snapshot(obj, list(before)))
     record(_user(actor), AuditAction.UPDATE, obj, changes=changes, message=message)
     return changes
-
-
-def _audit_rows(actor, action: str, objects, message: str = "", changes=None) -> list[AuditEntry]:
-    """Audit entries for many objects in one INSERT (list screens, bulk grants)."""
-    user = _user(actor)
-    authenticated = user is not None and getattr(user, "is_authenticated", False)
-    return AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor=user if authenticated else None,
-                actor_label=user.get_username() if authenticated else "",
-                action=action,
-                object_type=obj._meta.label_lower,
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:200],
-                changes=changes(obj) if changes else {},
-                message=message[:300],
-            )
-            for obj in objects
-        ]
-    )
 
 
 # --- dates and money -------------------------------------------------------------------------------
@@ -1037,8 +1017,8 @@ def list_cases(
         if include_sensitive and any(r.special_category for r in reasons):
             sensitive_cases.append(case)
     if sensitive_cases:
-        _audit_rows(
-            actor,
+        record_many(
+            _user(actor),
             AuditAction.READ_SENSITIVE,
             sensitive_cases,
             message=str(_("special-category reasons read in a list")),
@@ -1569,8 +1549,8 @@ def grant_programme(
         )
         result.granted = len(new)
         if decisions:
-            _audit_rows(
-                actor,
+            record_many(
+                _user(actor),
                 AuditAction.CREATE,
                 decisions,
                 message=f"programme {programme.code}",

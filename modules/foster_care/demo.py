@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from stdnum.pl import pesel as pesel_number
 
 from ostoja.modules.cases.models import Person, Sex
+from ostoja.modules.cases.pesel import make_pesel
 from ostoja.modules.foster_care import services
 from ostoja.modules.foster_care.models import (
     Assessment,
@@ -66,16 +66,6 @@ KIND_NAME = {
     FamilyKind.SPECIALIST: "Rodzina zastępcza zawodowa specjalistyczna",
     FamilyKind.FAMILY_HOME: "Rodzinny dom dziecka",
 }
-
-
-def make_pesel(born: date, serial: int, sex: str) -> str:
-    """A PESEL with a valid checksum: birth date (century in the month), a 3-digit serial, the sex digit."""
-    offset = {18: 80, 19: 0, 20: 20, 21: 40, 22: 60}[born.year // 100]
-    sex_digit = (serial % 5) * 2 + (1 if sex == Sex.MALE else 0)
-    base = f"{born.year % 100:02d}{born.month + offset:02d}{born.day:02d}{serial % 1000:03d}{sex_digit}"
-    number = base + pesel_number.calc_check_digit(base)
-    pesel_number.validate(number)
-    return number
 
 
 class _People:

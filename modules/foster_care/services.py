@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.pl import pesel as pesel_number
 
 from ostoja.modules.cases.models import Person
+from ostoja.modules.cases.services import SYSTEM
 from ostoja.modules.foster_care.models import (
     RELATED_FAMILY_RELATIONS,
     Assessment,
@@ -64,24 +65,6 @@ FAMILY_HOME_CHILD_LIMIT = 8  # art. 58: rodzinny dom dziecka
 LIMITED_KINDS = {FamilyKind.NON_PROFESSIONAL, FamilyKind.PROFESSIONAL, FamilyKind.EMERGENCY, FamilyKind.SPECIALIST}
 EDUCATION_SUPPORT_MAX_AGE = 25
 MAX_PER_PAGE = 200
-
-
-class _SystemActor:
-    """The actor of the demo seeder and maintenance commands: passes role checks, audited without a user.
-    Never reachable from a request: only code that imports it can act as it."""
-
-    is_authenticated = False
-    is_active = True
-    pk = None
-
-    def get_username(self):
-        return "system"
-
-    def __str__(self):
-        return "system"
-
-
-SYSTEM = _SystemActor()
 
 
 def _check(actor, *, write: bool = True, roles=FOSTER_CARE_ROLES) -> StaffProfile | None:

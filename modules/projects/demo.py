@@ -14,9 +14,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from stdnum.pl import pesel as pesel_lib
-
 from ostoja.modules.cases.models import Person, Sex
+from ostoja.modules.cases.pesel import make_pesel
 from ostoja.modules.projects import services
 from ostoja.modules.projects.models import (
     CenterRole,
@@ -62,16 +61,6 @@ DEMO_PERSONS = [
     ("Natalia", "Próbna", Sex.FEMALE, D(2001, 6, 8), 111),
     ("Jan", "Wymyślony", Sex.MALE, D(1958, 10, 3), 112),
 ]
-
-_CENTURY_OFFSET = {1800: 80, 1900: 0, 2000: 20, 2100: 40, 2200: 60}
-
-
-def make_pesel(birth: datetime.date, serial: int, sex: str) -> str:
-    """A PESEL with a valid checksum for the date of birth and sex (odd tenth digit for men)."""
-    month = birth.month + _CENTURY_OFFSET[birth.year // 100 * 100]
-    sex_digit = (serial % 5) * 2 + (1 if sex == Sex.MALE else 0)
-    base = f"{birth.year % 100:02d}{month:02d}{birth.day:02d}{serial % 1000:03d}{sex_digit}"
-    return pesel_lib.validate(base + pesel_lib.calc_check_digit(base))
 
 
 def demo_persons(city: str) -> list[Person]:

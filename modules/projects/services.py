@@ -43,8 +43,8 @@ from ostoja.modules.projects.models import (
     TargetMeasure,
     TargetUnit,
 )
-from ostoja.platform.audit.models import AuditAction, AuditEntry
-from ostoja.platform.audit.services import diff, record, snapshot
+from ostoja.platform.audit.models import AuditAction
+from ostoja.platform.audit.services import diff, record, record_many, snapshot
 from ostoja.platform.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from ostoja.platform.staff.access import require_role
 from ostoja.platform.staff.models import Role, StaffProfile
@@ -1011,22 +1011,12 @@ def list_participants(actor, project_id, *, active_only: bool = False) -> list[P
 
 
 def _record_person_reads(actor, participants) -> None:
-    """One audit row per person read, written in a single insert (``record`` writes one row per call)."""
-    if not participants:
-        return
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    AuditEntry.objects.bulk_create(
-        AuditEntry(
-            actor=actor if authenticated else None,
-            actor_label=actor.get_username() if authenticated else "",
-            action=AuditAction.READ,
-            object_type=Person._meta.label_lower,
-            object_id=str(p.person_id),
-            object_repr=str(p.person)[:200],
-            message=f"project participant: {p.project.code}"[:300],
-        )
-        for p in participants
-    )
+    """One audit row per person read, written in a single insert per project (``record`` writes one row per call)."""
+    by_project: dict[str, list[Person]] = {}
+    for p in participants:
+        by_project.setdefault(p.project.code, []).append(p.person)
+    for code, persons in by_project.items():
+        record_many(actor, AuditAction.READ, persons, message=f"project participant: {code}")
 
 
 def _user(actor):

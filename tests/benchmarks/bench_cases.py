@@ -33,7 +33,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
 from ostoja.modules.cases import services  # noqa: E402
-from ostoja.modules.cases.demo import FEMALE_NAMES, MALE_NAMES, SURNAMES, make_pesel  # noqa: E402
+from ostoja.modules.cases.demo import FEMALE_NAMES, MALE_NAMES, SURNAMES  # noqa: E402
 from ostoja.modules.cases.models import (  # noqa: E402
     Application,
     Case,
@@ -44,6 +44,7 @@ from ostoja.modules.cases.models import (  # noqa: E402
     Person,
     Sex,
 )
+from ostoja.modules.cases.pesel import make_pesel  # noqa: E402
 from ostoja.platform.staff.models import Role, StaffProfile  # noqa: E402
 from ostoja.tenants.configuration.models import District  # noqa: E402
 

@@ -32,8 +32,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
 from ostoja.modules.cases.models import Person, Sex  # noqa: E402
+from ostoja.modules.cases.pesel import make_pesel  # noqa: E402
 from ostoja.modules.foster_care import services  # noqa: E402
-from ostoja.modules.foster_care.demo import FEMALE_NAMES, MALE_NAMES, SURNAMES, make_pesel  # noqa: E402
+from ostoja.modules.foster_care.demo import FEMALE_NAMES, MALE_NAMES, SURNAMES  # noqa: E402
 from ostoja.modules.foster_care.models import (  # noqa: E402
     Assessment,
     FamilyKind,
