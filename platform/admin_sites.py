@@ -53,6 +53,41 @@ class RoleGatedInline(InlineModelAdmin):
         return self.admin_site.has_permission(request)
 
 
+class ReadOnlyMixin:
+    """For a ModelAdmin or an inline: records are only inspected here, they change through the services."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyModelAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    pass
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+def form_with_actor(form_class, actor):
+    """``form_class`` whose instances carry ``actor`` (the admin user), for clean() methods that ask the services."""
+
+    class WithActor(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.actor = actor
+
+    WithActor.__name__ = form_class.__name__
+    return WithActor
+
+
 def _gated(admin_class):
     admin_class = admin_class or admin.ModelAdmin
     if not issubclass(admin_class, RoleGatedModelAdmin):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ostoja.platform.accounts import services as account_services
 from ostoja.platform.accounts.forms import add_service_errors
-from ostoja.platform.admin_sites import platform_admin_site
+from ostoja.platform.admin_sites import form_with_actor, platform_admin_site
 from ostoja.platform.audit.models import AuditAction
 from ostoja.platform.audit.services import diff, record, snapshot
 from ostoja.platform.errors import ServiceError
@@ -209,16 +209,7 @@ class PlatformAccountAdmin(admin.ModelAdmin):
     fields = ("user", "role", "partnership")
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change=change, **kwargs)
-        actor = request.user
-
-        class WithActor(form_class):
-            def __init__(self, *args, **kw):
-                super().__init__(*args, **kw)
-                self.actor = actor
-
-        WithActor.__name__ = form_class.__name__
-        return WithActor
+        return form_with_actor(super().get_form(request, obj, change=change, **kwargs), request.user)
 
     def has_add_permission(self, request):
         return False  # created with the user (Users → add)

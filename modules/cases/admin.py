@@ -6,33 +6,10 @@ audited like any other read; a case with special-category reasons also as a sens
 from django.contrib import admin, messages
 
 from ostoja.modules.cases import models, services
-from ostoja.platform.admin_sites import center_admin_site
+from ostoja.platform.admin_sites import ReadOnlyInline, ReadOnlyModelAdmin, center_admin_site
 from ostoja.platform.audit.models import AuditAction
 from ostoja.platform.audit.services import record
 from ostoja.platform.errors import ServiceError
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class HouseholdMemberInline(ReadOnlyInline):
@@ -74,7 +51,7 @@ class DelayNoticeInline(ReadOnlyInline):
 
 
 @admin.register(models.Person, site=center_admin_site)
-class PersonAdmin(ReadOnlyAdmin):
+class PersonAdmin(ReadOnlyModelAdmin):
     list_display = ["last_name", "first_name", "pesel", "date_of_birth", "city", "district", "district_status"]
     list_filter = ["district", "district_status", "sex", "citizenship"]
     list_select_related = ["district"]
@@ -88,7 +65,7 @@ class PersonAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.Household, site=center_admin_site)
-class HouseholdAdmin(ReadOnlyAdmin):
+class HouseholdAdmin(ReadOnlyModelAdmin):
     list_display = ["__str__", "created_at"]
     list_select_related = ["head"]
     search_fields = ["head__last_name", "head__pesel"]
@@ -96,26 +73,26 @@ class HouseholdAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.HouseholdMember, site=center_admin_site)
-class HouseholdMemberAdmin(ReadOnlyAdmin):
+class HouseholdMemberAdmin(ReadOnlyModelAdmin):
     list_display = ["person", "household", "relation", "monthly_income"]
     list_filter = ["relation"]
     list_select_related = ["person", "household__head"]
 
 
 @admin.register(models.HelpReason, site=center_admin_site)
-class HelpReasonAdmin(ReadOnlyAdmin):
+class HelpReasonAdmin(ReadOnlyModelAdmin):
     list_display = ["name_pl", "name_en", "former_name_pl", "legal_basis", "special_category"]
     list_filter = ["special_category"]
 
 
 @admin.register(models.FormOfHelp, site=center_admin_site)
-class FormOfHelpAdmin(ReadOnlyAdmin):
+class FormOfHelpAdmin(ReadOnlyModelAdmin):
     list_display = ["name_pl", "name_en", "legal_basis", "category", "schedule", "income_tested"]
     list_filter = ["category", "schedule", "income_tested"]
 
 
 @admin.register(models.IncomeCriterionRate, site=center_admin_site)
-class IncomeCriterionRateAdmin(ReadOnlyAdmin):
+class IncomeCriterionRateAdmin(ReadOnlyModelAdmin):
     list_display = ["valid_from", "single_person", "per_person_in_family", "legal_basis"]
     fields = ["valid_from", "single_person", "per_person_in_family", "legal_basis"]
 
@@ -138,7 +115,7 @@ class IncomeCriterionRateAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.Case, site=center_admin_site)
-class CaseAdmin(ReadOnlyAdmin):
+class CaseAdmin(ReadOnlyModelAdmin):
     list_display = ["__str__", "status", "worker", "opened_on", "closed_on", "closure_reason"]
     list_filter = ["status", "closure_reason", "person__district"]
     list_select_related = ["person", "worker__user"]
@@ -166,7 +143,7 @@ class CaseAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.Application, site=center_admin_site)
-class ApplicationAdmin(ReadOnlyAdmin):
+class ApplicationAdmin(ReadOnlyModelAdmin):
     list_display = ["__str__", "case", "submitted_by", "urgent", "decision_due_on", "decided_on"]
     list_filter = ["submitted_by", "urgent"]
     list_select_related = ["case__person"]
@@ -175,14 +152,14 @@ class ApplicationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.DelayNotice, site=center_admin_site)
-class DelayNoticeAdmin(ReadOnlyAdmin):
+class DelayNoticeAdmin(ReadOnlyModelAdmin):
     list_display = ["application", "kind", "reason", "new_due_on", "recorded_on"]
     list_filter = ["kind"]
     list_select_related = ["application"]
 
 
 @admin.register(models.Interview, site=center_admin_site)
-class InterviewAdmin(ReadOnlyAdmin):
+class InterviewAdmin(ReadOnlyModelAdmin):
     list_display = ["__str__", "case", "status", "urgent", "assigned_to", "conducted_on"]
     list_filter = ["status", "urgent"]
     list_select_related = ["case__person", "assigned_to__user"]
@@ -190,7 +167,7 @@ class InterviewAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.Decision, site=center_admin_site)
-class DecisionAdmin(ReadOnlyAdmin):
+class DecisionAdmin(ReadOnlyModelAdmin):
     list_display = [
         "__str__",
         "case",
@@ -209,7 +186,7 @@ class DecisionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.Payment, site=center_admin_site)
-class PaymentAdmin(ReadOnlyAdmin):
+class PaymentAdmin(ReadOnlyModelAdmin):
     list_display = ["person", "form", "month", "amount", "due_on", "status", "paid_on"]
     list_filter = ["status", "form"]
     list_select_related = ["person", "form"]
@@ -217,33 +194,33 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.BenefitProgramme, site=center_admin_site)
-class BenefitProgrammeAdmin(ReadOnlyAdmin):
+class BenefitProgrammeAdmin(ReadOnlyModelAdmin):
     list_display = ["__str__", "source_form", "form", "monthly_amount", "first_month", "last_month"]
     list_select_related = ["source_form", "form"]
 
 
 @admin.register(models.ProgrammeGrant, site=center_admin_site)
-class ProgrammeGrantAdmin(ReadOnlyAdmin):
+class ProgrammeGrantAdmin(ReadOnlyModelAdmin):
     list_display = ["programme", "person", "decision"]
     list_select_related = ["programme", "person", "decision__form"]
 
 
 @admin.register(models.SocialContract, site=center_admin_site)
-class SocialContractAdmin(ReadOnlyAdmin):
+class SocialContractAdmin(ReadOnlyModelAdmin):
     list_display = ["__str__", "case", "valid_until", "status", "evaluated_on"]
     list_filter = ["status"]
     list_select_related = ["case__person"]
 
 
 @admin.register(models.CaseNote, site=center_admin_site)
-class CaseNoteAdmin(ReadOnlyAdmin):
+class CaseNoteAdmin(ReadOnlyModelAdmin):
     list_display = ["happened_on", "kind", "case", "author"]
     list_filter = ["kind"]
     list_select_related = ["case__person", "author"]
 
 
 @admin.register(models.CaseReason, site=center_admin_site)
-class CaseReasonAdmin(ReadOnlyAdmin):
+class CaseReasonAdmin(ReadOnlyModelAdmin):
     list_display = ["case", "reason", "noted_on"]
     list_filter = ["reason"]
     list_select_related = ["case__person", "reason"]

@@ -5,31 +5,8 @@ the statutory rules), so the admin is read-only except the assessment intervals,
 from django.contrib import admin, messages
 
 from ostoja.modules.foster_care import models, services
-from ostoja.platform.admin_sites import center_admin_site
+from ostoja.platform.admin_sites import ReadOnlyInline, ReadOnlyModelAdmin, center_admin_site
 from ostoja.platform.errors import ServiceError
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class FamilyMemberInline(ReadOnlyInline):
@@ -77,7 +54,7 @@ class FosterCareSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Candidate, site=center_admin_site)
-class CandidateAdmin(ReadOnlyAdmin):
+class CandidateAdmin(ReadOnlyModelAdmin):
     list_display = ["name", "desired_kind", "status", "applied_on", "training_completed_on", "qualified_on"]
     list_filter = ["status", "desired_kind"]
     search_fields = ["name"]
@@ -85,13 +62,13 @@ class CandidateAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.CandidatePerson, site=center_admin_site)
-class CandidatePersonAdmin(ReadOnlyAdmin):
+class CandidatePersonAdmin(ReadOnlyModelAdmin):
     list_display = ["candidate", "person", "relation"]
     list_select_related = ["candidate", "person"]
 
 
 @admin.register(models.FosterFamily, site=center_admin_site)
-class FosterFamilyAdmin(ReadOnlyAdmin):
+class FosterFamilyAdmin(ReadOnlyModelAdmin):
     list_display = ["name", "kind", "status", "coordinator", "first_placement_on", "city"]
     list_filter = ["kind", "status"]
     list_select_related = ["coordinator__user"]
@@ -100,13 +77,13 @@ class FosterFamilyAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.FamilyMember, site=center_admin_site)
-class FamilyMemberAdmin(ReadOnlyAdmin):
+class FamilyMemberAdmin(ReadOnlyModelAdmin):
     list_display = ["family", "person", "relation", "joined_on"]
     list_select_related = ["family", "person"]
 
 
 @admin.register(models.FosterChild, site=center_admin_site)
-class FosterChildAdmin(ReadOnlyAdmin):
+class FosterChildAdmin(ReadOnlyModelAdmin):
     list_display = ["person", "status", "sibling_group", "reintegration_goal"]
     list_filter = ["status", "reintegration_goal"]
     list_select_related = ["person"]
@@ -115,7 +92,7 @@ class FosterChildAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.Placement, site=center_admin_site)
-class PlacementAdmin(ReadOnlyAdmin):
+class PlacementAdmin(ReadOnlyModelAdmin):
     list_display = ["child", "family", "start_on", "end_on", "court_order_reference", "siblings_together"]
     list_filter = ["siblings_together", "end_reason"]
     list_select_related = ["child__person", "family"]
@@ -123,14 +100,14 @@ class PlacementAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.ParentMeeting, site=center_admin_site)
-class ParentMeetingAdmin(ReadOnlyAdmin):
+class ParentMeetingAdmin(ReadOnlyModelAdmin):
     list_display = ["child", "planned_at", "status", "participants"]
     list_filter = ["status"]
     list_select_related = ["child__person"]
 
 
 @admin.register(models.Assessment, site=center_admin_site)
-class AssessmentAdmin(ReadOnlyAdmin):
+class AssessmentAdmin(ReadOnlyModelAdmin):
     list_display = ["__str__", "subject", "sequence", "due_on", "status", "performed_on", "result"]
     list_filter = ["subject", "status", "result"]
     list_select_related = ["child__person", "family"]
@@ -138,32 +115,32 @@ class AssessmentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.ChildNeedsExpense, site=center_admin_site)
-class ChildNeedsExpenseAdmin(ReadOnlyAdmin):
+class ChildNeedsExpenseAdmin(ReadOnlyModelAdmin):
     list_display = ["child", "kind", "amount", "granted_on"]
     list_filter = ["kind"]
     list_select_related = ["child__person"]
 
 
 @admin.register(models.MaintenanceAllowance, site=center_admin_site)
-class MaintenanceAllowanceAdmin(ReadOnlyAdmin):
+class MaintenanceAllowanceAdmin(ReadOnlyModelAdmin):
     list_display = ["child", "monthly_amount", "period_from", "period_to"]
     list_select_related = ["child__person"]
 
 
 @admin.register(models.LeavingCare, site=center_admin_site)
-class LeavingCareAdmin(ReadOnlyAdmin):
+class LeavingCareAdmin(ReadOnlyModelAdmin):
     list_display = ["child", "mentor_name", "started_on"]
     list_select_related = ["child__person"]
 
 
 @admin.register(models.ContinuingEducationSupport, site=center_admin_site)
-class ContinuingEducationSupportAdmin(ReadOnlyAdmin):
+class ContinuingEducationSupportAdmin(ReadOnlyModelAdmin):
     list_display = ["leaving_care", "school", "monthly_amount", "period_from", "period_to"]
     list_select_related = ["leaving_care__child__person"]
 
 
 @admin.register(models.IrregularityReport, site=center_admin_site)
-class IrregularityReportAdmin(ReadOnlyAdmin):
+class IrregularityReportAdmin(ReadOnlyModelAdmin):
     list_display = ["__str__", "reported_on", "status", "closed_on"]
     list_filter = ["status"]
     list_select_related = ["placement__child__person"]
@@ -171,7 +148,7 @@ class IrregularityReportAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.Notification, site=center_admin_site)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(ReadOnlyModelAdmin):
     list_display = ["report", "recipient", "status", "sent_on", "reference"]
     list_filter = ["recipient", "status"]
     list_select_related = ["report__placement__child__person"]

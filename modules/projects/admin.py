@@ -5,20 +5,9 @@ participant here is audited like any other read of a person's data."""
 from django.contrib import admin
 
 from ostoja.modules.projects.models import Achievement, FundingSource, Participant, Partner, Project, Target
-from ostoja.platform.admin_sites import center_admin_site
+from ostoja.platform.admin_sites import ReadOnlyMixin, ReadOnlyModelAdmin, center_admin_site
 from ostoja.platform.audit.models import AuditAction
 from ostoja.platform.audit.services import record
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class FundingSourceInline(ReadOnlyMixin, admin.TabularInline):
@@ -39,7 +28,7 @@ class TargetInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Project, site=center_admin_site)
-class ProjectAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ProjectAdmin(ReadOnlyModelAdmin):
     list_display = ("code", "title_pl", "center_role", "action", "start_date", "end_date", "status", "total_budget")
     list_filter = ("status", "center_role")
     search_fields = ("code", "title_pl", "title_en", "lead_organisation", "partners__name")
@@ -47,34 +36,34 @@ class ProjectAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(FundingSource, site=center_admin_site)
-class FundingSourceAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class FundingSourceAdmin(ReadOnlyModelAdmin):
     list_display = ("project", "kind", "description", "amount")
     list_filter = ("kind",)
     list_select_related = ("project",)
 
 
 @admin.register(Partner, site=center_admin_site)
-class PartnerAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class PartnerAdmin(ReadOnlyModelAdmin):
     list_display = ("name", "project", "role_description")
     search_fields = ("name",)
     list_select_related = ("project",)
 
 
 @admin.register(Target, site=center_admin_site)
-class TargetAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class TargetAdmin(ReadOnlyModelAdmin):
     list_display = ("code", "name_pl", "project", "unit", "target_value", "measure")
     list_filter = ("measure", "indicator_type")
     list_select_related = ("project",)
 
 
 @admin.register(Achievement, site=center_admin_site)
-class AchievementAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class AchievementAdmin(ReadOnlyModelAdmin):
     list_display = ("target", "value", "achieved_on", "note")
     list_select_related = ("target",)
 
 
 @admin.register(Participant, site=center_admin_site)
-class ParticipantAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ParticipantAdmin(ReadOnlyModelAdmin):
     list_display = ("person", "project", "enrolled_on", "exited_on", "sex", "age_at_enrolment", "labour_market_status")
     list_filter = ("project", "labour_market_status", "sex")
     list_select_related = ("person", "project")

@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.platform.accounts import services
-from ostoja.platform.accounts.forms import add_service_errors
-from ostoja.platform.admin_sites import platform_admin_site
+from ostoja.platform.accounts.forms import FirstPasswordForm, add_service_errors
+from ostoja.platform.admin_sites import form_with_actor, platform_admin_site
 from ostoja.platform.errors import ServiceError
 from ostoja.platform.staff.services import set_password_link
 from ostoja.tenants.models import Partnership, PlatformRole
@@ -50,35 +50,11 @@ class PlatformUserForm(forms.ModelForm):
         }
 
 
-class PlatformUserCreateForm(PlatformUserForm):
-    password1 = forms.CharField(
-        label=_("password"),
-        strip=False,
-        required=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Leave empty to give the person a one-time set-password link instead."),
-    )
-    password2 = forms.CharField(
-        label=_("password again"),
-        strip=False,
-        required=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        if cleaned.get("password1") != cleaned.get("password2"):
-            self.add_error("password2", _("The two passwords differ."))
-            return cleaned
-        try:
-            services.validate_new_platform_account(
-                username=cleaned.get("username"), password=cleaned.get("password1") or None, **self.service_kwargs()
-            )
-        except ServiceError as exc:
-            add_service_errors(self, exc)
-        return cleaned
+class PlatformUserCreateForm(FirstPasswordForm, PlatformUserForm):
+    def validate_new_account(self, password: str | None) -> None:
+        services.validate_new_platform_account(
+            username=self.cleaned_data.get("username"), password=password, **self.service_kwargs()
+        )
 
 
 class PlatformUserChangeForm(PlatformUserForm):
@@ -129,16 +105,7 @@ class PlatformUserAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = self.form if obj is not None else self.add_form
-        form_class = super().get_form(request, obj, change=change, **kwargs)
-        actor = request.user
-
-        class WithActor(form_class):
-            def __init__(self, *args, **kw):
-                super().__init__(*args, **kw)
-                self.actor = actor
-
-        WithActor.__name__ = form_class.__name__
-        return WithActor
+        return form_with_actor(super().get_form(request, obj, change=change, **kwargs), request.user)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("platform_account__partnership")

@@ -100,6 +100,41 @@ class NewPasswordForm(SetPasswordForm):
         self.fields["new_password2"].widget.attrs.update(autocomplete="new-password")
 
 
+class FirstPasswordForm(forms.Form):
+    """Mixed into an admin's form that creates an account: an optional first password, typed twice. When
+    the two agree, ``validate_new_account`` (the services' check of the whole new account) runs."""
+
+    password1 = forms.CharField(
+        label=_("password"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Leave empty to give the person a one-time set-password link instead."),
+    )
+    password2 = forms.CharField(
+        label=_("password again"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def validate_new_account(self, password: str | None) -> None:
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        if cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+            return cleaned
+        try:
+            self.validate_new_account(cleaned.get("password1") or None)
+        except ServiceError as exc:
+            add_service_errors(self, exc)
+        return cleaned
+
+
 def add_service_errors(form, exc: ServiceError) -> None:
     """Show a service error next to its form field, or above the form."""
     for error in getattr(exc, "errors", [exc]):

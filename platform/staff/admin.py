@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ostoja.platform.accounts.forms import add_service_errors
-from ostoja.platform.admin_sites import center_admin_site
+from ostoja.platform.accounts.forms import FirstPasswordForm, add_service_errors
+from ostoja.platform.admin_sites import center_admin_site, form_with_actor
 from ostoja.platform.errors import ServiceError
 from ostoja.platform.staff import services
 from ostoja.platform.staff.models import Role
@@ -63,33 +63,9 @@ class StaffForm(forms.ModelForm):
         }
 
 
-class StaffCreateForm(StaffForm):
-    password1 = forms.CharField(
-        label=_("password"),
-        strip=False,
-        required=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Leave empty to give the person a one-time set-password link instead."),
-    )
-    password2 = forms.CharField(
-        label=_("password again"),
-        strip=False,
-        required=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        if cleaned.get("password1") != cleaned.get("password2"):
-            self.add_error("password2", _("The two passwords differ."))
-            return cleaned
-        try:
-            services.validate_new_staff_member(**self.service_kwargs(), password=cleaned.get("password1") or None)
-        except ServiceError as exc:
-            add_service_errors(self, exc)
-        return cleaned
+class StaffCreateForm(FirstPasswordForm, StaffForm):
+    def validate_new_account(self, password: str | None) -> None:
+        services.validate_new_staff_member(**self.service_kwargs(), password=password)
 
 
 class StaffChangeForm(StaffForm):
@@ -154,16 +130,7 @@ class StaffAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = self.form if obj is not None else self.add_form
-        form_class = super().get_form(request, obj, change=change, **kwargs)
-        actor = request.user
-
-        class WithActor(form_class):
-            def __init__(self, *args, **kw):
-                super().__init__(*args, **kw)
-                self.actor = actor
-
-        WithActor.__name__ = form_class.__name__
-        return WithActor
+        return form_with_actor(super().get_form(request, obj, change=change, **kwargs), request.user)
 
     def get_queryset(self, request):
         return (
