@@ -172,3 +172,30 @@ class CenterAdminSite(OstojaAdminSite):
 
 platform_admin_site = PlatformAdminSite(name="platform_admin")
 center_admin_site = CenterAdminSite(name="center_admin")
+
+
+class SetPasswordLinkMixin:
+    """Admin action (and helper for save_model) that shows a one-time set-password link for each selected
+    active user; deactivated users get a warning instead of a link."""
+
+    def _show_link(self, request, user):
+        from django.contrib import messages
+
+        from ostoja.platform.staff.services import set_password_link
+
+        link = set_password_link(user, host=f"{request.scheme}://{request.get_host()}")
+        messages.info(
+            request,
+            _("One-time set-password link for %(user)s (give it to this person only): %(link)s")
+            % {"user": user.get_username(), "link": link},
+        )
+
+    @admin.action(description=_("Create one-time set-password links"))
+    def make_set_password_links(self, request, queryset):
+        from django.contrib import messages
+
+        for user in queryset:
+            if user.is_active:
+                self._show_link(request, user)
+            else:
+                messages.warning(request, _("%(user)s is deactivated.") % {"user": user.get_username()})

@@ -4,15 +4,14 @@ and changes go through the account services, which check the rules and write the
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.platform.accounts import services
 from ostoja.platform.accounts.forms import FirstPasswordForm, add_service_errors
-from ostoja.platform.admin_sites import form_with_actor, platform_admin_site
+from ostoja.platform.admin_sites import SetPasswordLinkMixin, form_with_actor, platform_admin_site
 from ostoja.platform.errors import ServiceError
-from ostoja.platform.staff.services import set_password_link
 from ostoja.tenants.models import Partnership, PlatformRole
 
 User = get_user_model()
@@ -77,7 +76,7 @@ class PlatformUserChangeForm(PlatformUserForm):
         return cleaned
 
 
-class PlatformUserAdmin(admin.ModelAdmin):
+class PlatformUserAdmin(SetPasswordLinkMixin, admin.ModelAdmin):
     form = PlatformUserChangeForm
     add_form = PlatformUserCreateForm
     list_display = ("username", "email", "get_full_name", "role", "partnership", "is_active", "last_login")
@@ -140,19 +139,6 @@ class PlatformUserAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
-
-    def _show_link(self, request, user):
-        link = set_password_link(user, host=f"{request.scheme}://{request.get_host()}")
-        messages.info(
-            request,
-            _("One-time set-password link for %(user)s (give it to this person only): %(link)s")
-            % {"user": user.get_username(), "link": link},
-        )
-
-    @admin.action(description=_("Create one-time set-password links"))
-    def make_set_password_links(self, request, queryset):
-        for user in queryset.filter(is_active=True):
-            self._show_link(request, user)
 
 
 platform_admin_site.register(User, PlatformUserAdmin)

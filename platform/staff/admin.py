@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ostoja.platform.accounts.forms import FirstPasswordForm, add_service_errors
-from ostoja.platform.admin_sites import center_admin_site, form_with_actor
+from ostoja.platform.admin_sites import SetPasswordLinkMixin, center_admin_site, form_with_actor
 from ostoja.platform.errors import ServiceError
 from ostoja.platform.staff import services
 from ostoja.platform.staff.models import Role
@@ -111,7 +111,7 @@ class RoleFilter(admin.SimpleListFilter):
         return queryset
 
 
-class StaffAdmin(admin.ModelAdmin):
+class StaffAdmin(SetPasswordLinkMixin, admin.ModelAdmin):
     form = StaffChangeForm
     add_form = StaffCreateForm
     list_display = ("username", "full_name", "role_list", "department", "is_active", "last_login")
@@ -177,22 +177,6 @@ class StaffAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
-
-    def _show_link(self, request, user):
-        link = services.set_password_link(user, host=f"{request.scheme}://{request.get_host()}")
-        messages.info(
-            request,
-            _("One-time set-password link for %(user)s (give it to this person only): %(link)s")
-            % {"user": user.get_username(), "link": link},
-        )
-
-    @admin.action(description=_("Create one-time set-password links"))
-    def make_set_password_links(self, request, queryset):
-        for user in queryset:
-            if user.is_active:
-                self._show_link(request, user)
-            else:
-                messages.warning(request, _("%(user)s is deactivated.") % {"user": user.get_username()})
 
     @admin.action(description=_("Deactivate the selected accounts"))
     def deactivate(self, request, queryset):
