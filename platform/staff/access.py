@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.platform.errors import PermissionDenied
@@ -31,11 +32,18 @@ def require_role(user, *roles: str, write: bool = True) -> StaffProfile:
     profile = staff_profile(user)
     allowed = set(roles) | (READ_ONLY_ROLES if not write else set())
     if not any(role in allowed for role in profile.roles):
-        names = ", ".join(str(Role(r).label) for r in roles)
+        names = _role_names(tuple(roles))  # lazy: rendered in the language of whoever reads the message
         raise PermissionDenied(
             _("This requires one of the roles: %(roles)s."), code="role_required", params={"roles": names}
         )
     return profile
+
+
+def _join_role_labels(roles: tuple[str, ...]) -> str:
+    return ", ".join(str(Role(r).label) for r in roles)
+
+
+_role_names = lazy(_join_role_labels, str)
 
 
 def district_ids(profile: StaffProfile) -> set[int]:
