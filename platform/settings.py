@@ -65,6 +65,7 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "graphene_django",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -209,3 +210,20 @@ OSTOJA_DEMO_SEEDERS = env.list(
         "ostoja.modules.projects.demo.seed",
     ],
 )
+
+# --- GraphQL (graphql/): limits checked before a document runs ---------------------------------------
+GRAPHENE = {
+    "SCHEMA": "ostoja.graphql.staff.schema.schema",
+    "RELAY_CONNECTION_MAX_LIMIT": env.int("OSTOJA_GRAPHQL_MAX_PAGE_SIZE", default=100),
+    "ATOMIC_MUTATIONS": False,  # each mutation runs its service in its own transaction (graphql/core/mutations.py)
+}
+OSTOJA_GRAPHIQL = env.bool("OSTOJA_GRAPHIQL", default=DEBUG)
+OSTOJA_GRAPHQL_INTROSPECTION = env.bool("OSTOJA_GRAPHQL_INTROSPECTION", default=True)
+OSTOJA_GRAPHQL_MAX_DEPTH = env.int("OSTOJA_GRAPHQL_MAX_DEPTH", default=10)
+OSTOJA_GRAPHQL_MAX_COST = env.int("OSTOJA_GRAPHQL_MAX_COST", default=50_000)
+OSTOJA_GRAPHQL_MAX_ALIASES = env.int("OSTOJA_GRAPHQL_MAX_ALIASES", default=30)
+OSTOJA_GRAPHQL_MAX_BATCH = env.int("OSTOJA_GRAPHQL_MAX_BATCH", default=10)
+# A mutation reporting an error code it does not declare fails loudly (the test suite turns this on).
+OSTOJA_GRAPHQL_STRICT_ERROR_CODES = env.bool("OSTOJA_GRAPHQL_STRICT_ERROR_CODES", default=False)
+# Partner aggregates: counts from 1 to THRESHOLD-1 are suppressed (with secondary suppression).
+OSTOJA_SUPPRESSION_THRESHOLD = env.int("OSTOJA_SUPPRESSION_THRESHOLD", default=5)

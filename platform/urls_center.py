@@ -2,6 +2,8 @@
 
 from django.urls import include, path
 
+from ostoja.graphql.core.views import graphql_urls
+from ostoja.graphql.staff.schema import schema
 from ostoja.platform.admin_sites import center_admin_site
 
 urlpatterns = [
@@ -9,4 +11,5 @@ urlpatterns = [
     path("", include("ostoja.platform.accounts.urls")),
     path("admin/", center_admin_site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    *graphql_urls(schema),
 ]

@@ -2,6 +2,8 @@
 
 from django.urls import include, path
 
+from ostoja.graphql.core.views import graphql_urls
+from ostoja.graphql.platform.schema import schema
 from ostoja.platform import views
 from ostoja.platform.admin_sites import platform_admin_site
 
@@ -10,4 +12,5 @@ urlpatterns = [
     path("", include("ostoja.platform.accounts.urls")),
     path("admin/", platform_admin_site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    *graphql_urls(schema),
 ]

@@ -1,13 +1,16 @@
 """Test set-up: one real PostgreSQL (embedded unless DATABASE_URL is set), the template schema
 migrated with the test database, and the three demo centers cloned once per session."""
 
+import json
 import unittest
 from contextlib import contextmanager
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 DEMO_CENTERS = [
@@ -90,3 +93,80 @@ def client_for():
         return Client(HTTP_HOST=host(slug), **kwargs)
 
     return _make
+
+
+# --- GraphQL -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _strict_graphql_error_codes():
+    """A mutation that reports an error code it does not declare fails the test (graphql/core/mutations.py)."""
+    settings.OSTOJA_GRAPHQL_STRICT_ERROR_CODES = True
+
+
+class GraphQLClient:
+    """Posts GraphQL documents to ``/graphql/`` of a center host (or the platform host when ``slug`` is None),
+    logged in as ``user`` (session) or with an API ``token``."""
+
+    def __init__(self, slug=None, *, user=None, token=None, enforce_csrf_checks=False):
+        self.slug = slug
+        self.client = Client(HTTP_HOST=host(slug), enforce_csrf_checks=enforce_csrf_checks)
+        if user is not None:
+            with schema_context(slug or "public"):
+                self.client.force_login(user)
+        self.headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+
+    def post(self, query, variables=None, *, path="/graphql/", **extra):
+        body = json.dumps({"query": query, "variables": variables or {}})
+        return self.client.post(path, data=body, content_type="application/json", **self.headers, **extra)
+
+    def __call__(self, query, variables=None, **extra) -> dict:
+        """The JSON response of a request that must have been answered 200."""
+        response = self.post(query, variables, **extra)
+        assert response.status_code == 200, response.content.decode()
+        return response.json()
+
+    def data(self, query, variables=None) -> dict:
+        """``data`` of a response that must carry no top-level errors."""
+        body = self(query, variables)
+        assert not body.get("errors"), body["errors"]
+        return body["data"]
+
+    def mutate(self, query, variables=None) -> dict:
+        """The payload of a one-field mutation document (whatever its ``errors`` say)."""
+        (payload,) = self.data(query, variables).values()
+        return payload
+
+
+@pytest.fixture
+def gql():
+    """``gql("torun", user=u)("{ me { username } }")``; see GraphQLClient."""
+    return GraphQLClient
+
+
+def error_codes(body_or_payload) -> list[str]:
+    """Codes of a GraphQL response's top-level errors, or of a mutation payload's ``errors``."""
+    if "errors" not in body_or_payload or body_or_payload["errors"] is None:
+        return []
+    return [e.get("code") or e.get("extensions", {}).get("code") for e in body_or_payload["errors"]]
+
+
+@pytest.fixture
+def codes():
+    return error_codes
+
+
+@pytest.fixture
+def count_sql():
+    """``with count_sql() as sql: ...`` then ``sql.n`` real statements (django-tenants' SET search_path left out,
+    DESIGN.md §6) and ``sql.queries`` their text."""
+
+    @contextmanager
+    def _count():
+        result = SimpleNamespace(n=0, queries=[])
+        with CaptureQueriesContext(connection) as captured:
+            yield result
+        result.queries = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith("SET search_path")]
+        result.n = len(result.queries)
+
+    return _count

@@ -1,0 +1,1 @@
+"""What both GraphQL schemas share: center-bound global IDs, connections, typed mutation errors, limits, the view."""

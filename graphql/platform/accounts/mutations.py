@@ -1,0 +1,7 @@
+import graphene
+
+from ostoja.graphql.core.tokens import TokenMutations
+
+
+class PlatformAccountsMutations(TokenMutations, graphene.ObjectType):
+    pass

@@ -1,0 +1,5 @@
+import graphene
+
+
+class CentersMutations(graphene.ObjectType):
+    pass

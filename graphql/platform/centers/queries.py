@@ -1,0 +1,5 @@
+import graphene
+
+
+class CentersQueries(graphene.ObjectType):
+    pass

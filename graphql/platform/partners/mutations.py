@@ -1,0 +1,5 @@
+import graphene
+
+
+class PartnersMutations(graphene.ObjectType):
+    pass

@@ -1,0 +1,5 @@
+import graphene
+
+
+class PartnersQueries(graphene.ObjectType):
+    pass

@@ -1,0 +1,5 @@
+import graphene
+
+
+class CasesMutations(graphene.ObjectType):
+    pass

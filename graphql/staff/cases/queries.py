@@ -1,0 +1,5 @@
+import graphene
+
+
+class CasesQueries(graphene.ObjectType):
+    pass

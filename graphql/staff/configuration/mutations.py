@@ -1,0 +1,5 @@
+import graphene
+
+
+class ConfigurationMutations(graphene.ObjectType):
+    pass

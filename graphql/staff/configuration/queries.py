@@ -1,0 +1,5 @@
+import graphene
+
+
+class ConfigurationQueries(graphene.ObjectType):
+    pass

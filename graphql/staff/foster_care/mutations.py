@@ -1,0 +1,5 @@
+import graphene
+
+
+class FosterCareMutations(graphene.ObjectType):
+    pass

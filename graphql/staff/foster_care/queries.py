@@ -1,0 +1,5 @@
+import graphene
+
+
+class FosterCareQueries(graphene.ObjectType):
+    pass

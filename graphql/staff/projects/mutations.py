@@ -1,0 +1,5 @@
+import graphene
+
+
+class ProjectsMutations(graphene.ObjectType):
+    pass

@@ -1,0 +1,5 @@
+import graphene
+
+
+class ProjectsQueries(graphene.ObjectType):
+    pass

@@ -1,0 +1,35 @@
+"""The staff schema: one Query and one Mutation root assembled from each module's queries and mutations."""
+
+import graphene
+
+from ostoja.graphql.core.ids import Node
+from ostoja.graphql.staff.accounts.mutations import AccountsMutations
+from ostoja.graphql.staff.accounts.queries import AccountsQueries
+from ostoja.graphql.staff.cases.mutations import CasesMutations
+from ostoja.graphql.staff.cases.queries import CasesQueries
+from ostoja.graphql.staff.configuration.mutations import ConfigurationMutations
+from ostoja.graphql.staff.configuration.queries import ConfigurationQueries
+from ostoja.graphql.staff.foster_care.mutations import FosterCareMutations
+from ostoja.graphql.staff.foster_care.queries import FosterCareQueries
+from ostoja.graphql.staff.projects.mutations import ProjectsMutations
+from ostoja.graphql.staff.projects.queries import ProjectsQueries
+
+
+class Query(
+    AccountsQueries, ConfigurationQueries, CasesQueries, FosterCareQueries, ProjectsQueries, graphene.ObjectType
+):
+    node = Node.Field(description="Any object of this center by its ID (IDs from another center are not found).")
+
+
+class Mutation(
+    AccountsMutations,
+    ConfigurationMutations,
+    CasesMutations,
+    FosterCareMutations,
+    ProjectsMutations,
+    graphene.ObjectType,
+):
+    pass
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation)
