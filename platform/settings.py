@@ -145,7 +145,7 @@ CACHES["default"].update(
 # --- Language and time ---------------------------------------------------------------------------
 LANGUAGE_CODE = "pl"
 LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "platform" / "locale"]
+LOCALE_PATHS = [BASE_DIR / "platform" / "locale", BASE_DIR / "graphql" / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Warsaw"
 USE_TZ = True

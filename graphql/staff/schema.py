@@ -5,6 +5,8 @@ import graphene
 from ostoja.graphql.core.ids import Node
 from ostoja.graphql.staff.accounts.mutations import AccountsMutations
 from ostoja.graphql.staff.accounts.queries import AccountsQueries
+from ostoja.graphql.staff.benefits.mutations import BenefitsMutations
+from ostoja.graphql.staff.benefits.queries import BenefitsQueries
 from ostoja.graphql.staff.cases.mutations import CasesMutations
 from ostoja.graphql.staff.cases.queries import CasesQueries
 from ostoja.graphql.staff.configuration.mutations import ConfigurationMutations
@@ -16,7 +18,13 @@ from ostoja.graphql.staff.projects.queries import ProjectsQueries
 
 
 class Query(
-    AccountsQueries, ConfigurationQueries, CasesQueries, FosterCareQueries, ProjectsQueries, graphene.ObjectType
+    AccountsQueries,
+    ConfigurationQueries,
+    CasesQueries,
+    BenefitsQueries,
+    FosterCareQueries,
+    ProjectsQueries,
+    graphene.ObjectType,
 ):
     node = Node.Field(description="Any object of this center by its ID (IDs from another center are not found).")
 
@@ -25,6 +33,7 @@ class Mutation(
     AccountsMutations,
     ConfigurationMutations,
     CasesMutations,
+    BenefitsMutations,
     FosterCareMutations,
     ProjectsMutations,
     graphene.ObjectType,

@@ -1,0 +1,5 @@
+import graphene
+
+
+class BenefitsMutations(graphene.ObjectType):
+    pass

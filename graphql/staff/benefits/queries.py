@@ -1,0 +1,5 @@
+import graphene
+
+
+class BenefitsQueries(graphene.ObjectType):
+    pass
