@@ -20,7 +20,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -1206,3 +1207,249 @@ def close_irregularity_report(actor, report_id, *, closed_on: date, outcome: str
         report.save()
         _changed(actor, report, before)
     return report
+
+
+# --- scoped read functions (GraphQL lists and node access) -------------------------------------------
+# Foster care is not split by district: every caller with a foster-care role (or the auditor) sees the whole
+# center's foster care; everyone else is refused. The querysets below carry the select/prefetch that the staff
+# GraphQL types read, so a page costs a constant number of statements.
+
+
+def access_member(actor, member_id) -> FamilyMember:
+    _check(actor, write=False)
+    return _get(
+        FamilyMember,
+        member_id,
+        "member_not_found",
+        _("No such foster-family member."),
+        queryset=FamilyMember.objects.select_related("person", "family"),
+    )
+
+
+def access_assessment(actor, assessment_id) -> Assessment:
+    _check(actor, write=False)
+    return _get(
+        Assessment,
+        assessment_id,
+        "assessment_not_found",
+        _("No such assessment."),
+        queryset=Assessment.objects.select_related("child__person", "family"),
+    )
+
+
+def access_meeting(actor, meeting_id) -> ParentMeeting:
+    _check(actor, write=False)
+    return _get(
+        ParentMeeting,
+        meeting_id,
+        "meeting_not_found",
+        _("No such meeting."),
+        queryset=ParentMeeting.objects.select_related("child__person"),
+    )
+
+
+def access_notification(actor, notification_id) -> Notification:
+    _check(actor, write=False)
+    return _get(Notification, notification_id, "notification_not_found", _("No such notification."))
+
+
+def access_expense(actor, expense_id) -> ChildNeedsExpense:
+    _check(actor, write=False)
+    return _get(ChildNeedsExpense, expense_id, "expense_not_found", _("No such expense."))
+
+
+def access_allowance(actor, allowance_id) -> MaintenanceAllowance:
+    _check(actor, write=False)
+    return _get(MaintenanceAllowance, allowance_id, "allowance_not_found", _("No such allowance."))
+
+
+def access_leaving_care(actor, leaving_care_id) -> LeavingCare:
+    _check(actor, write=False)
+    return _get(LeavingCare, leaving_care_id, "leaving_care_not_found", _("No such leaving-care record."))
+
+
+def access_education_support(actor, support_id) -> ContinuingEducationSupport:
+    _check(actor, write=False)
+    return _get(ContinuingEducationSupport, support_id, "education_support_not_found", _("No such education support."))
+
+
+def get_family(actor, family_id) -> FosterFamily:
+    """A family with its coordinator's load; the read is audited."""
+    _check(actor, write=False)
+    family = _get(
+        FosterFamily,
+        family_id,
+        "family_not_found",
+        _("No such foster family."),
+        queryset=families_queryset(actor),
+    )
+    record(_user(actor), "read", family)
+    return family
+
+
+def coordinator_load(coordinator_id) -> int:
+    """Families (not dissolved) a coordinator looks after; at most MAX_FAMILIES_PER_COORDINATOR."""
+    if coordinator_id is None:
+        return 0
+    families = FosterFamily.objects.filter(coordinator_id=coordinator_id)
+    return families.exclude(status=FosterFamily.Status.DISSOLVED).count()
+
+
+def _name_filter(queryset, search: str, *prefixes: str):
+    condition = Q()
+    for word in search.split():
+        word_condition = Q()
+        for prefix in prefixes:
+            word_condition |= Q(**{f"{prefix}__icontains": word})
+        condition &= word_condition
+    return queryset.filter(condition)
+
+
+def families_queryset(
+    actor, *, coordinator_id=None, kind: str | None = None, status: str | None = None, search: str = ""
+):
+    """Foster families with the coordinator (and the coordinator's load, annotated) and the members."""
+    _check(actor, write=False)
+    load = (
+        FosterFamily.objects.filter(coordinator_id=OuterRef("coordinator_id"))
+        .exclude(status=FosterFamily.Status.DISSOLVED)
+        .order_by()
+        .values("coordinator_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    queryset = (
+        FosterFamily.objects.select_related("coordinator__user")
+        .prefetch_related(Prefetch("members", queryset=FamilyMember.objects.select_related("person").order_by("id")))
+        .annotate(coordinator_load=Coalesce(Subquery(load, output_field=IntegerField()), Value(0)))
+    )
+    if coordinator_id is not None:
+        queryset = queryset.filter(coordinator_id=coordinator_id)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if status:
+        queryset = queryset.filter(status=status)
+    if search.strip():
+        queryset = _name_filter(queryset, search, "name", "members__person__last_name", "members__person__pesel")
+        queryset = queryset.distinct()
+    return queryset
+
+
+def candidates_queryset(actor, *, status: str | None = None, search: str = ""):
+    _check(actor, write=False)
+    queryset = Candidate.objects.select_related("family").prefetch_related(
+        Prefetch("candidate_persons", queryset=CandidatePerson.objects.select_related("person").order_by("id"))
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    if search.strip():
+        queryset = _name_filter(queryset, search, "name", "candidate_persons__person__pesel").distinct()
+    return queryset
+
+
+def children_queryset(
+    actor,
+    *,
+    status: str | None = None,
+    family_id=None,
+    overdue_assessment: bool | None = None,
+    search: str = "",
+    today: date | None = None,
+):
+    """Children with the current placement (and family) and the next planned assessment prefetched: three
+    statements for a page whatever its size (children, placements, assessments)."""
+    _check(actor, write=False)
+    queryset = children_in_care_queryset()
+    if status:
+        queryset = queryset.filter(status=status)
+    if family_id is not None:
+        queryset = queryset.filter(
+            Exists(Placement.objects.filter(child=OuterRef("pk"), family_id=family_id, end_on__isnull=True))
+        )
+    if overdue_assessment is not None:
+        overdue = Exists(
+            Assessment.objects.filter(
+                child=OuterRef("pk"), status=Assessment.Status.PLANNED, due_on__lt=today or _today()
+            )
+        )
+        queryset = queryset.filter(overdue if overdue_assessment else ~overdue)
+    if search.strip():
+        queryset = _name_filter(queryset, search, "person__first_name", "person__last_name", "person__pesel")
+    return queryset
+
+
+def placements_queryset(actor, *, child_id=None, family_id=None, current: bool | None = None):
+    _check(actor, write=False)
+    queryset = Placement.objects.select_related("child__person", "family")
+    if child_id is not None:
+        queryset = queryset.filter(child_id=child_id)
+    if family_id is not None:
+        queryset = queryset.filter(family_id=family_id)
+    if current is not None:
+        queryset = queryset.filter(end_on__isnull=current)
+    return queryset
+
+
+def assessments_queryset(
+    actor,
+    *,
+    subject: str | None = None,
+    status: str | None = None,
+    overdue: bool | None = None,
+    due_from: date | None = None,
+    due_to: date | None = None,
+    child_id=None,
+    family_id=None,
+    today: date | None = None,
+):
+    """Overdue means planned and past its due date."""
+    _check(actor, write=False)
+    queryset = Assessment.objects.select_related("child__person", "family__coordinator__user")
+    if subject:
+        queryset = queryset.filter(subject=subject)
+    if status:
+        queryset = queryset.filter(status=status)
+    if overdue is not None:
+        condition = Q(status=Assessment.Status.PLANNED, due_on__lt=today or _today())
+        queryset = queryset.filter(condition if overdue else ~condition)
+    if due_from is not None:
+        queryset = queryset.filter(due_on__gte=due_from)
+    if due_to is not None:
+        queryset = queryset.filter(due_on__lte=due_to)
+    if child_id is not None:
+        queryset = queryset.filter(child_id=child_id)
+    if family_id is not None:
+        queryset = queryset.filter(family_id=family_id)
+    return queryset
+
+
+def meetings_queryset(
+    actor, *, date_from: date | None = None, date_to: date | None = None, status: str | None = None, child_id=None
+):
+    """Meetings with biological parents, a calendar: ``date_from``/``date_to`` are days (inclusive) in the
+    center's time zone."""
+    _check(actor, write=False)
+    queryset = ParentMeeting.objects.select_related("child__person")
+    if date_from is not None:
+        queryset = queryset.filter(planned_at__date__gte=date_from)
+    if date_to is not None:
+        queryset = queryset.filter(planned_at__date__lte=date_to)
+    if status:
+        queryset = queryset.filter(status=status)
+    if child_id is not None:
+        queryset = queryset.filter(child_id=child_id)
+    return queryset
+
+
+def reports_queryset(actor, *, status: str | None = None, notification_status: str | None = None):
+    """Irregularity reports with their placement (child, family) and notifications; ``notification_status``
+    ``pending`` keeps reports with at least one notification not yet sent, ``sent`` those with all sent."""
+    _check(actor, write=False)
+    queryset = IrregularityReport.objects.select_related("placement__child__person", "placement__family")
+    queryset = queryset.prefetch_related(Prefetch("notifications", queryset=Notification.objects.order_by("recipient")))
+    if status:
+        queryset = queryset.filter(status=status)
+    if notification_status:
+        pending = Exists(Notification.objects.filter(report=OuterRef("pk"), status=Notification.Status.PENDING))
+        queryset = queryset.filter(pending if notification_status == Notification.Status.PENDING else ~pending)
+    return queryset
