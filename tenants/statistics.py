@@ -1,0 +1,351 @@
+"""Aggregate figures across centers for regional partners and operators: never a person, only counts and sums,
+per center and in total, for a period, with small counts suppressed (ostoja.tenants.suppression).
+
+Who sees what: a regional partner sees the active centers of their partnership (and may narrow them down; a
+center outside it is refused, with no figures at all); an operator may ask for any set of centers.
+
+How: every figure is ONE SQL statement — a ``UNION ALL`` of one branch per center schema, each branch naming its
+tables with ``psycopg.sql.Identifier`` (schema, table) — never a Python loop of ORM queries per center. The table
+names come from the models (``Model._meta.db_table``). Reference data (reasons, forms of help) is read from each
+schema in the same statement, so every category has a column even where nothing was counted.
+
+Categories that overlap (a family with two art. 7 reasons, a child placed in two kinds of family during the period)
+are counted in each of them; the totals are the sums of the published cells (family–reason pairs), which is also
+what lets the suppression check that no hidden cell can be recomputed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+
+from django.conf import settings
+from django.db import connection
+from django.utils.translation import gettext_lazy as _
+from psycopg import sql
+
+from ostoja.modules.cases.models import (
+    Case,
+    CaseReason,
+    Decision,
+    DecisionKind,
+    FormOfHelp,
+    HelpReason,
+    HouseholdMember,
+)
+from ostoja.modules.foster_care.models import FamilyKind, FosterFamily, Placement
+from ostoja.modules.projects.models import Achievement, Participant, Project, ProjectStatus, Target, TargetUnit
+from ostoja.platform.accounts.services import is_operator, platform_role, require_public_schema
+from ostoja.platform.errors import PermissionDenied, ValidationFailed
+from ostoja.tenants.configuration.models import in_language
+from ostoja.tenants.models import Center, PlatformRole
+from ostoja.tenants.suppression import Table, mask_like, suppress
+
+MAX_MONTHS = 60
+
+
+# --- who may see which centers -------------------------------------------------------------------------------
+
+
+def statistics_centers(actor, centers=None) -> list[Center]:
+    """The centers ``actor`` may see figures of, narrowed to ``centers`` (slugs) when given.
+
+    PermissionDenied for anyone who is not an operator or a partner, and for a partner asking for a center
+    outside their partnership; ValidationFailed for a slug that names no center (operators only — a partner
+    is not told whether a center outside the partnership exists)."""
+    require_public_schema()
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        raise PermissionDenied(_("Log in to a platform account first."), code="not_authenticated")
+    wanted = None if centers is None else [str(slug).strip().lower() for slug in centers]
+    if is_operator(actor):
+        queryset = Center.objects.all() if wanted is None else Center.objects.filter(schema_name__in=wanted)
+        found = list(queryset.order_by("short_name", "schema_name"))
+        missing = sorted(set(wanted or ()) - {c.schema_name for c in found})
+        if missing:
+            raise ValidationFailed(
+                _("There is no center “%(center)s”."),
+                code="unknown_center",
+                field="centers",
+                params={"center": missing[0]},
+            )
+        return found
+    if platform_role(actor) != PlatformRole.PARTNER or actor.platform_account.partnership_id is None:
+        raise PermissionDenied(
+            _("Only regional partners and platform operators may see aggregate figures."), code="permission_denied"
+        )
+    allowed = list(
+        Center.objects.filter(partnerships=actor.platform_account.partnership_id, is_active=True).order_by(
+            "short_name", "schema_name"
+        )
+    )
+    if wanted is None:
+        return allowed
+    outside = sorted(set(wanted) - {c.schema_name for c in allowed})
+    if outside:
+        raise PermissionDenied(
+            _("These figures cover only the centers of your partnership."), code="outside_partnership", field="centers"
+        )
+    return [c for c in allowed if c.schema_name in wanted]
+
+
+def check_period(date_from: datetime.date, date_to: datetime.date) -> None:
+    if date_from is None or date_to is None:
+        raise ValidationFailed(_("Give the first and the last day of the period."), code="period_required", field="to")
+    if date_to < date_from:
+        raise ValidationFailed(_("The period cannot end before it starts."), code="invalid_period", field="to")
+    if len(months_between(date_from, date_to)) > MAX_MONTHS:
+        raise ValidationFailed(
+            _("The period can be at most %(months)s months long."),
+            code="period_too_long",
+            field="from",
+            params={"months": MAX_MONTHS},
+        )
+
+
+def months_between(date_from: datetime.date, date_to: datetime.date) -> list[str]:
+    """``YYYY-MM`` of every month the period touches."""
+    months = []
+    year, month = date_from.year, date_from.month
+    while (year, month) <= (date_to.year, date_to.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        if len(months) > MAX_MONTHS + 1:
+            break
+    return months
+
+
+# --- one statement per figure --------------------------------------------------------------------------------
+
+
+def _table(schema: str, model) -> sql.Identifier:
+    return sql.Identifier(schema, model._meta.db_table)
+
+
+def _union(centers: list[Center], branch: Callable[[str], sql.Composable]) -> list[tuple]:
+    """Run ``branch(schema)`` for every center as one ``UNION ALL`` statement; rows start with the schema name."""
+    if not centers:
+        return []
+    parts = [
+        sql.SQL("SELECT {center}::text AS center, b.* FROM ({branch}) AS b").format(
+            center=sql.Literal(c.schema_name), branch=branch(c.schema_name)
+        )
+        for c in centers
+    ]
+    statement = sql.SQL("\nUNION ALL\n").join(parts)
+    connection.ensure_connection()
+    text = statement.as_string(connection.connection)
+    with connection.cursor() as cursor:
+        cursor.execute(text)
+        return cursor.fetchall()
+
+
+def _case_people(schema: str) -> sql.Composable:
+    """A LATERAL list of the persons of case ``c``: its person and the members of its household."""
+    return sql.SQL(
+        "LEFT JOIN LATERAL (SELECT c.person_id UNION SELECT m.person_id FROM {member} m "
+        "WHERE m.household_id = c.household_id) AS fp(person_id) ON true"
+    ).format(member=_table(schema, HouseholdMember))
+
+
+# A family is the case's household, or the case itself when it has none (households and cases never collide:
+# households are counted negative).
+_FAMILY = sql.SQL("count(DISTINCT CASE WHEN c.household_id IS NULL THEN c.id ELSE -c.household_id END)")
+
+
+def _families_by_reason_sql(schema: str, date_from, date_to) -> sql.Composable:
+    return sql.SQL(
+        """SELECT hr.code, hr.name_pl, hr.name_en, hr."order", {family} AS families,
+                  count(DISTINCT fp.person_id) AS persons
+           FROM {reason} hr
+           LEFT JOIN {case_reason} cr ON cr.reason_id = hr.id
+           LEFT JOIN {case} c ON c.id = cr.case_id AND c.opened_on <= {to}
+                AND (c.closed_on IS NULL OR c.closed_on >= {from})
+           {people}
+           GROUP BY hr.id"""
+    ).format(
+        family=_FAMILY,
+        reason=_table(schema, HelpReason),
+        case_reason=_table(schema, CaseReason),
+        case=_table(schema, Case),
+        people=_case_people(schema),
+        to=sql.Literal(date_to),
+        **{"from": sql.Literal(date_from)},
+    )
+
+
+def _families_by_form_sql(schema: str, date_from, date_to) -> sql.Composable:
+    return sql.SQL(
+        """SELECT f.code, f.name_pl, f.name_en, f."order", {family} AS families,
+                  count(DISTINCT fp.person_id) AS persons
+           FROM {form} f
+           LEFT JOIN {decision} d ON d.form_id = f.id AND d.kind IN ({kinds})
+                AND d.period_start <= {to} AND (d.period_end IS NULL OR d.period_end >= {from})
+           LEFT JOIN {case} c ON c.id = d.case_id
+           {people}
+           GROUP BY f.id"""
+    ).format(
+        family=_FAMILY,
+        form=_table(schema, FormOfHelp),
+        decision=_table(schema, Decision),
+        kinds=sql.SQL(", ").join([sql.Literal(DecisionKind.GRANT.value), sql.Literal(DecisionKind.CHANGE.value)]),
+        case=_table(schema, Case),
+        people=_case_people(schema),
+        to=sql.Literal(date_to),
+        **{"from": sql.Literal(date_from)},
+    )
+
+
+def _decisions_by_month_sql(schema: str, date_from, date_to) -> sql.Composable:
+    return sql.SQL(
+        """SELECT to_char(d.issued_on, 'YYYY-MM') AS month, count(*) AS decisions,
+                  coalesce(sum(d.amount), 0) AS amount
+           FROM {decision} d WHERE d.issued_on BETWEEN {from} AND {to}
+           GROUP BY 1"""
+    ).format(decision=_table(schema, Decision), to=sql.Literal(date_to), **{"from": sql.Literal(date_from)})
+
+
+def _children_by_kind_sql(schema: str, date_from, date_to) -> sql.Composable:
+    return sql.SQL(
+        """SELECT f.kind, count(DISTINCT p.child_id) AS children
+           FROM {placement} p JOIN {family} f ON f.id = p.family_id
+           WHERE p.start_on <= {to} AND (p.end_on IS NULL OR p.end_on >= {from})
+           GROUP BY f.kind"""
+    ).format(
+        placement=_table(schema, Placement),
+        family=_table(schema, FosterFamily),
+        to=sql.Literal(date_to),
+        **{"from": sql.Literal(date_from)},
+    )
+
+
+def _targets_sql(schema: str, date_from, date_to) -> sql.Composable:
+    """Targets of the projects running in the period, by unit, and what was achieved in the period: distinct
+    matching persons enrolled in it (targets counted from participants, criteria as in the projects services),
+    or the achievements recorded in it."""
+    return sql.SQL(
+        """SELECT t.unit, sum(t.target_value) AS target,
+                  sum(CASE WHEN t.measure = 'participants' THEN (
+                        SELECT count(DISTINCT pa.person_id) FROM {participant} pa
+                        WHERE pa.project_id = t.project_id AND pa.enrolled_on BETWEEN {from} AND {to}
+                          AND (t.criterion_sex = '' OR pa.sex = t.criterion_sex)
+                          AND (t.criterion_min_age IS NULL OR pa.age_at_enrolment >= t.criterion_min_age)
+                          AND (t.criterion_max_age IS NULL OR pa.age_at_enrolment <= t.criterion_max_age)
+                          AND (cardinality(t.criterion_labour_statuses) = 0
+                               OR pa.labour_market_status = ANY(t.criterion_labour_statuses))
+                          AND (t.criterion_characteristic = '' OR t.criterion_characteristic = ANY(pa.characteristics))
+                          AND (cardinality(t.criterion_exit_statuses) = 0
+                               OR pa.labour_market_status_at_exit = ANY(t.criterion_exit_statuses)))
+                      ELSE (SELECT coalesce(sum(a.value), 0) FROM {achievement} a
+                            WHERE a.target_id = t.id AND a.achieved_on BETWEEN {from} AND {to})
+                  END) AS achieved
+           FROM {target} t JOIN {project} pr ON pr.id = t.project_id
+           WHERE pr.status <> {cancelled}
+             AND (pr.start_date IS NULL OR pr.start_date <= {to}) AND (pr.end_date IS NULL OR pr.end_date >= {from})
+           GROUP BY t.unit"""
+    ).format(
+        participant=_table(schema, Participant),
+        achievement=_table(schema, Achievement),
+        target=_table(schema, Target),
+        project=_table(schema, Project),
+        cancelled=sql.Literal(ProjectStatus.CANCELLED.value),
+        to=sql.Literal(date_to),
+        **{"from": sql.Literal(date_from)},
+    )
+
+
+# --- published tables ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class PublishedTable:
+    """A suppressed table: ``table.cells[i]`` belongs to ``centers[i]``, ``table.cells[i][j]`` to ``columns[j]``."""
+
+    centers: list[Center]
+    columns: list[Column]
+    table: Table
+
+
+def _matrix(centers, columns, values: dict, default=0) -> list[list]:
+    return [[values.get((c.schema_name, col.key), default) for col in columns] for c in centers]
+
+
+def _reference_columns(rows) -> list[Column]:
+    """Columns of reference data read from the schemas: ``(center, code, name_pl, name_en, order, …)`` rows."""
+    seen: dict[str, tuple] = {}
+    for row in rows:
+        seen.setdefault(row[1], (row[4], row[1], in_language(row[2], row[3])))
+    return [Column(code, label) for _order, code, label in sorted(seen.values())]
+
+
+class Statistics:
+    """The figures for a set of centers and a period. Each figure runs its one statement when first asked for."""
+
+    def __init__(self, centers: list[Center], date_from: datetime.date, date_to: datetime.date, threshold=None):
+        self.centers = centers
+        self.date_from = date_from
+        self.date_to = date_to
+        self.threshold = settings.OSTOJA_SUPPRESSION_THRESHOLD if threshold is None else threshold
+
+    def _run(self, builder) -> list[tuple]:
+        return _union(self.centers, lambda schema: builder(schema, self.date_from, self.date_to))
+
+    def _counts(self, columns, values) -> PublishedTable:
+        return PublishedTable(self.centers, columns, suppress(_matrix(self.centers, columns, values), self.threshold))
+
+    def _families_and_persons(self, rows) -> dict[str, PublishedTable]:
+        columns = _reference_columns(rows)
+        families = {(r[0], r[1]): r[5] for r in rows}
+        persons = {(r[0], r[1]): r[6] for r in rows}
+        return {"families": self._counts(columns, families), "persons": self._counts(columns, persons)}
+
+    @cached_property
+    def by_reason(self) -> dict[str, PublishedTable]:
+        """Families and persons with a case open in the period, by art. 7 reason."""
+        return self._families_and_persons(self._run(_families_by_reason_sql))
+
+    @cached_property
+    def by_form_of_help(self) -> dict[str, PublishedTable]:
+        """Families and persons granted a form of help for (part of) the period, by form."""
+        return self._families_and_persons(self._run(_families_by_form_sql))
+
+    @cached_property
+    def decisions_by_month(self) -> dict[str, PublishedTable]:
+        """Decisions issued in the period and their amounts, by month of issue; amounts hidden with their counts."""
+        rows = self._run(_decisions_by_month_sql)
+        columns = [Column(m, m) for m in months_between(self.date_from, self.date_to)]
+        counts = self._counts(columns, {(r[0], r[1]): r[2] for r in rows})
+        amounts = _matrix(self.centers, columns, {(r[0], r[1]): r[3] for r in rows}, default=Decimal(0))
+        return {"decisions": counts, "amounts": PublishedTable(self.centers, columns, mask_like(amounts, counts.table))}
+
+    @cached_property
+    def children_by_family_kind(self) -> PublishedTable:
+        """Children placed in foster care at any time in the period, by the kind of their foster family."""
+        rows = self._run(_children_by_kind_sql)
+        columns = [Column(value, str(label)) for value, label in FamilyKind.choices]
+        return self._counts(columns, {(r[0], r[1]): r[2] for r in rows})
+
+    @cached_property
+    def project_targets(self) -> dict[str, PublishedTable]:
+        """Target values of the projects running in the period and what was achieved in it, by unit. What was
+        achieved is suppressed like a count (persons, families…); targets are plans and are shown."""
+        rows = self._run(_targets_sql)
+        columns = [Column(value, str(label)) for value, label in TargetUnit.choices]
+        achieved = self._counts(columns, {(r[0], r[1]): r[3] for r in rows})
+        targets = _matrix(self.centers, columns, {(r[0], r[1]): r[2] for r in rows}, default=Decimal(0))
+        return {"targets": PublishedTable(self.centers, columns, suppress(targets, 0)), "achieved": achieved}
+
+
+def statistics(actor, *, date_from: datetime.date, date_to: datetime.date, centers=None) -> Statistics:
+    """The aggregate figures ``actor`` may see (see ``statistics_centers``) for the period."""
+    scope = statistics_centers(actor, centers)
+    check_period(date_from, date_to)
+    return Statistics(scope, date_from, date_to)
