@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.validators import slug_re
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, DecimalField, F, Func, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Exists, F, Func, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact, IsNull
 from django.utils.translation import gettext_lazy as _
@@ -332,9 +332,25 @@ def _create_project(actor, *, status=ProjectStatus.PLANNED, funding_sources=(), 
 def create_project(actor, **data) -> Project:
     """Create a project. ``data``: the fields in PROJECT_FIELDS, optionally ``status`` (default planned:
     a project already under way may be registered as running or finished), ``funding_sources`` (dicts for
-    ``add_funding_source``) and ``partners`` (dicts for ``add_partner``)."""
+    ``add_funding_source``) and ``partners`` (dicts for ``add_partner``). The coordinator may be given as
+    ``coordinator_id`` (a user) or ``coordinator_staff_id`` (a staff member)."""
     require_project_role(actor, write=True)
-    return _create_project(actor, **data)
+    return _create_project(actor, **_coordinator_from_staff(data))
+
+
+def _coordinator_from_staff(data: dict) -> dict:
+    """``coordinator_staff_id`` (a staff member, as the API names them) becomes ``coordinator_id`` (their user);
+    an unknown staff member fails the coordinator validation (``invalid_coordinator``)."""
+    if "coordinator_staff_id" not in data:
+        return data
+    data = dict(data)
+    staff_id = data.pop("coordinator_staff_id")
+    if staff_id is None:
+        data["coordinator_id"] = None
+    else:
+        user_id = StaffProfile.objects.filter(pk=staff_id).values_list("user_id", flat=True).first()
+        data["coordinator_id"] = user_id if user_id is not None else "unknown"
+    return data
 
 
 def update_project(actor, project_id, **changes) -> Project:
@@ -342,6 +358,7 @@ def update_project(actor, project_id, **changes) -> Project:
     achievements, and the total budget not below the share or the known funding."""
     project = access_project(actor, project_id, write=True)
     _ensure_open(project)
+    changes = _coordinator_from_staff(changes)
     unknown = set(changes) - set(PROJECT_FIELDS)
     if unknown:
         raise ValidationFailed(
@@ -1021,3 +1038,154 @@ def _record_person_reads(actor, participants) -> None:
 
 def _user(actor):
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+# --- scoped reads for lists (the GraphQL API) ---------------------------------------------------------
+
+PARTICIPANT_STATUSES = ("active", "exited")
+
+
+def _words(search: str) -> list[str]:
+    return [w for w in (search or "").split() if w]
+
+
+def projects_queryset(
+    actor,
+    *,
+    status: str | None = None,
+    programme: str = "",
+    funding_kind: str | None = None,
+    active_from: datetime.date | None = None,
+    active_to: datetime.date | None = None,
+    search: str = "",
+):
+    """The center's projects for a list: each with ``target_list`` (targets with progress), funding sources,
+    partners, the coordinator and participant counts, in a constant number of queries for any page size.
+
+    ``active_from``/``active_to``: projects whose period (its known ends) overlaps that range. ``search``:
+    every word must occur in the code, a title or the programme."""
+    require_project_role(actor, write=False)
+    qs = _project_queryset().select_related("coordinator__staff_profile")
+    if status:
+        qs = qs.filter(status=status)
+    if programme:
+        qs = qs.filter(programme__icontains=programme.strip())
+    if funding_kind:
+        qs = qs.filter(Exists(FundingSource.objects.filter(project=OuterRef("pk"), kind=funding_kind)))
+    if active_from:
+        qs = qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=active_from))
+    if active_to:
+        qs = qs.filter(Q(start_date__isnull=True) | Q(start_date__lte=active_to))
+    for word in _words(search):
+        qs = qs.filter(
+            Q(code__icontains=word)
+            | Q(title_pl__icontains=word)
+            | Q(title_en__icontains=word)
+            | Q(programme__icontains=word)
+        )
+    return qs
+
+
+def targets_queryset(actor, project_id, *, measure: str | None = None):
+    """A project's targets annotated with ``achieved`` (see ``targets_with_progress``)."""
+    project = access_project(actor, project_id, write=False)
+    qs = targets_with_progress().filter(project=project).select_related("project")
+    if measure:
+        qs = qs.filter(measure=measure)
+    return qs
+
+
+def get_target(actor, target_id) -> Target:
+    """One target with its progress (``achieved``)."""
+    require_project_role(actor, write=False)
+    try:
+        return targets_with_progress().select_related("project").get(pk=target_id)
+    except (Target.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("There is no such target."), code="target_not_found") from None
+
+
+def participants_queryset(actor, *, project_id=None, status: str | None = None, search: str = ""):
+    """Participants (all projects, or one) with project and person. ``status``: ``active`` (not exited) or
+    ``exited``. ``search``: every word must occur in the person's first or last name or PESEL.
+
+    The rows are not audited here: whoever returns them calls ``record_participant_reads`` with the rows it
+    actually shows (one page), so that every person whose data is read gets a ``read`` entry."""
+    if project_id is not None:
+        project = access_project(actor, project_id, write=False)
+        qs = Participant.objects.filter(project=project)
+    else:
+        require_project_role(actor, write=False)
+        qs = Participant.objects.all()
+    if status == "active":
+        qs = qs.filter(exited_on__isnull=True)
+    elif status == "exited":
+        qs = qs.filter(exited_on__isnull=False)
+    elif status:
+        raise ValidationFailed(_("This is not one of the allowed values."), code="invalid_choice", field="status")
+    for word in _words(search):
+        qs = qs.filter(
+            Q(person__first_name__icontains=word) | Q(person__last_name__icontains=word) | Q(person__pesel=word)
+        )
+    return qs.select_related("project", "person", "person__district")
+
+
+def record_participant_reads(actor, participants) -> None:
+    """Audit the read of the persons behind ``participants`` (one ``read`` entry each, one insert)."""
+    participants = list(participants)
+    if participants:
+        codes = sorted({p.project.code for p in participants})
+        persons = [p.person for p in participants]
+        record_many(actor, AuditAction.READ, persons, message=f"project participant: {', '.join(codes)}")
+
+
+def achievements_queryset(
+    actor,
+    *,
+    project_id=None,
+    target_id=None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+):
+    """Recorded achievements with their targets and projects, of one project or target, or of all."""
+    require_project_role(actor, write=False)
+    qs = Achievement.objects.select_related("target__project")
+    if project_id is not None:
+        qs = qs.filter(target__project=access_project(actor, project_id, write=False))
+    if target_id is not None:
+        qs = qs.filter(target=access_target(actor, target_id, write=False))
+    if date_from:
+        qs = qs.filter(achieved_on__gte=date_from)
+    if date_to:
+        qs = qs.filter(achieved_on__lte=date_to)
+    return qs
+
+
+def access_achievement(actor, achievement_id) -> Achievement:
+    require_project_role(actor, write=False)
+    achievement = Achievement.objects.select_related("target__project").filter(pk=achievement_id).first()
+    if achievement is None:
+        raise NotFound(_("There is no such achievement."), code="achievement_not_found")
+    return achievement
+
+
+def access_funding_source(actor, funding_source_id) -> FundingSource:
+    require_project_role(actor, write=False)
+    source = FundingSource.objects.select_related("project").filter(pk=funding_source_id).first()
+    if source is None:
+        raise NotFound(_("There is no such funding source."), code="funding_source_not_found")
+    return source
+
+
+def access_partner(actor, partner_id) -> Partner:
+    require_project_role(actor, write=False)
+    partner = Partner.objects.select_related("project").filter(pk=partner_id).first()
+    if partner is None:
+        raise NotFound(_("There is no such partner."), code="partner_not_found")
+    return partner
+
+
+def with_progress(target: Target) -> Target:
+    """``target`` with its ``achieved`` annotation (for a target fetched or written without it)."""
+    if getattr(target, "achieved", None) is None:
+        target.achieved = targets_with_progress().filter(pk=target.pk).values_list("achieved", flat=True).first()
+    return target
