@@ -20,7 +20,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, FilteredRelation, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -911,7 +911,16 @@ def list_children(
     """A page of children with ``current_placement`` and ``next_assessment`` set on each. Constant number
     of queries (count, children, placements, assessments, one audit entry)."""
     _check(actor, write=False)
-    queryset = children_in_care_queryset()
+    # One statement for a page: the current placement and the planned assessment are unique per child
+    # (database constraints), so joining them cannot repeat a child.
+    queryset = (
+        FosterChild.objects.annotate(
+            current_placement=FilteredRelation("placements", condition=Q(placements__end_on__isnull=True)),
+            next_assessment=FilteredRelation("assessments", condition=Q(assessments__status=Assessment.Status.PLANNED)),
+        )
+        .select_related("person", "current_placement__family", "next_assessment")
+        .order_by("person__last_name", "person__first_name", "id")
+    )
     if status:
         queryset = queryset.filter(status=status)
     if family_id is not None:
@@ -1356,10 +1365,18 @@ def children_queryset(
     search: str = "",
     today: date | None = None,
 ):
-    """Children with the current placement (and family) and the next planned assessment prefetched: three
-    statements for a page whatever its size (children, placements, assessments)."""
+    """Children with ``current_placement`` (and its family) and ``next_assessment`` joined in."""
     _check(actor, write=False)
-    queryset = children_in_care_queryset()
+    # One statement for a page: the current placement and the planned assessment are unique per child
+    # (database constraints), so joining them cannot repeat a child.
+    queryset = (
+        FosterChild.objects.annotate(
+            current_placement=FilteredRelation("placements", condition=Q(placements__end_on__isnull=True)),
+            next_assessment=FilteredRelation("assessments", condition=Q(assessments__status=Assessment.Status.PLANNED)),
+        )
+        .select_related("person", "current_placement__family", "next_assessment")
+        .order_by("person__last_name", "person__first_name", "id")
+    )
     if status:
         queryset = queryset.filter(status=status)
     if family_id is not None:

@@ -311,15 +311,12 @@ class FosterChild(ModelType):
         return services.get_child(actor(info), pk)
 
     def resolve_current_placement(self, info):
-        if hasattr(self, "current_placements"):  # prefetched by the list queryset
-            return self.current_placements[0] if self.current_placements else None
-        if hasattr(self, "current_placement"):  # set by services.get_child
+        # Joined in by services.children_queryset, or set by services.get_child; queried only otherwise.
+        if hasattr(self, "current_placement"):
             return self.current_placement
         return self.placements.filter(end_on__isnull=True).select_related("family").first()
 
     def resolve_next_assessment(self, info):
-        if hasattr(self, "planned_assessments"):
-            return self.planned_assessments[0] if self.planned_assessments else None
         if hasattr(self, "next_assessment"):
             return self.next_assessment
         return self.assessments.filter(status=models.Assessment.Status.PLANNED).first()
