@@ -1009,6 +1009,14 @@ def list_cases(
         Prefetch("case_reasons", queryset=CaseReason.objects.select_related("reason").order_by("reason__order"))
     )
     cases = list(queryset[offset : offset + min(limit, MAX_LIST)])
+    reveal_reasons(actor, cases, include_sensitive=include_sensitive)
+    return cases
+
+
+def reveal_reasons(actor, cases, *, include_sensitive: bool) -> None:
+    """Set ``visible_reasons`` and ``restricted_reasons`` on each case of a page (``case_reasons`` prefetched
+    with their reason). Special-category reasons are left out unless ``include_sensitive``; then each case shown
+    with them gets a READ_SENSITIVE audit entry (one bulk insert for the page)."""
     sensitive_cases = []
     for case in cases:
         reasons = [cr.reason for cr in case.case_reasons.all()]
@@ -1024,7 +1032,6 @@ def list_cases(
             message=str(_("special-category reasons read in a list")),
             changes=lambda c: {"reasons": [None, ", ".join(r.code for r in c.visible_reasons if r.special_category)]},
         )
-    return cases
 
 
 # --- decisions -------------------------------------------------------------------------------------

@@ -1,41 +1,75 @@
-"""Types of the social-assistance module. Person is referenced by other modules (foster care, projects)."""
+"""Types of the social-assistance module. Person is referenced by other modules (foster care, projects); Case,
+Application, Household … by the benefits package (by dotted path)."""
 
 import graphene
 
 from ostoja.graphql.core.ids import Node
 from ostoja.graphql.core.mutations import actor
 from ostoja.graphql.core.types import CountableConnection, ModelType
-from ostoja.modules.cases import services
-from ostoja.modules.cases.models import Person as PersonModel
+from ostoja.modules.cases import models as m
+from ostoja.modules.cases import selectors, services
+
+STAFF_MEMBER = "ostoja.graphql.staff.accounts.types.StaffMember"
+DISTRICT = "ostoja.graphql.staff.configuration.types.District"
+
+
+def _enum(choices, name, description):
+    return graphene.Enum.from_enum(choices, name=name, description=description)
+
+
+SexEnum = _enum(m.Sex, "Sex", "Sex as in the PESEL.")
+DistrictStatusEnum = _enum(m.DistrictStatus, "DistrictStatus", "How the person's district was found.")
+RelationEnum = _enum(m.Relation, "Relation", "Relation of a household member to the head of the household.")
+CaseStatusEnum = _enum(m.CaseStatus, "CaseStatus", "Where a case stands: open → interview → decision → active help.")
+ClosureReasonEnum = _enum(m.ClosureReason, "ClosureReason", "Why a case was closed.")
+SubmittedByEnum = _enum(m.SubmittedBy, "SubmittedBy", "Who started the proceedings.")
+InterviewStatusEnum = _enum(m.Interview.Status, "InterviewStatus", "Status of a community interview.")
+CaseNoteKindEnum = _enum(m.CaseNote.Kind, "CaseNoteKind", "Kind of a case note.")
+DelayNoticeKindEnum = _enum(m.DelayNotice.Kind, "DelayNoticeKind", "Kind of a notice of delay (KPA art. 36).")
+
+
+def _value(enum_value):
+    return getattr(enum_value, "value", enum_value)
 
 
 class Person(ModelType):
     """A client of the center (or a household member, a foster child, a project participant)."""
 
+    # No get_queryset here: graphene-django would then resolve every foreign key to a person (case.person, …)
+    # through get_node, that is one audited read per row. The lists select_related the district instead.
+
     class Meta:
-        model = PersonModel
+        model = m.Person
         fields = (
             "first_name",
             "last_name",
             "pesel",
             "date_of_birth",
-            "sex",
             "citizenship",
+            "document_type",
+            "document_number",
             "street",
             "building",
             "flat",
             "postcode",
             "city",
-            "district",
+            "district_overridden",
+            "district_override_reason",
             "phone",
             "email",
             "created_at",
             "updated_at",
         )
+        convert_choices_to_enum = False
         interfaces = (Node,)
         connection_class = CountableConnection
 
     full_name = graphene.String(required=True)
+    sex = graphene.Field(SexEnum, required=True)
+    district = graphene.Field(DISTRICT, description="Null: the intake pool (no district found or set yet).")
+    district_status = graphene.Field(
+        DistrictStatusEnum, description="How the district was found (null: no address given)."
+    )
 
     @classmethod
     def access(cls, info, pk):
@@ -43,3 +77,222 @@ class Person(ModelType):
 
     def resolve_full_name(self, info):
         return f"{self.first_name} {self.last_name}"
+
+    def resolve_district_status(self, info):
+        return self.district_status or None
+
+
+class HelpReason(ModelType):
+    """A reason for granting social assistance (art. 7). Special-category reasons (violence, addiction, health,
+    a criminal past) are shown in cases only when asked for, and that reading is audited."""
+
+    class Meta:
+        model = m.HelpReason
+        fields = ("code", "name_pl", "name_en", "former_name_pl", "legal_basis", "special_category", "order")
+        interfaces = (Node,)
+        connection_class = CountableConnection
+
+    name = graphene.String(required=True, description="In the user's language.")
+
+    @classmethod
+    def access(cls, info, pk):
+        return selectors.access_help_reason(actor(info), pk)
+
+    def resolve_name(self, info):
+        return self.name
+
+
+class Household(ModelType):
+    """A family (art. 6 pkt 14): people living and keeping house together, with their declared income."""
+
+    class Meta:
+        model = m.Household
+        fields = ("head", "created_at", "updated_at")
+        interfaces = (Node,)
+        connection_class = CountableConnection
+
+    members = graphene.List(graphene.NonNull(lambda: HouseholdMember), required=True)
+    size = graphene.Int(required=True)
+    total_income = graphene.Decimal(required=True, description="Monthly net income of all members.")
+    income_per_person = graphene.Decimal(required=True)
+
+    @classmethod
+    def access(cls, info, pk):
+        return services.access_household(actor(info), pk)
+
+    def resolve_members(self, info):
+        return selectors.household_members(self)
+
+    def resolve_size(self, info):
+        return len(selectors.household_members(self))
+
+    def resolve_total_income(self, info):
+        return selectors.household_income(self).total
+
+    def resolve_income_per_person(self, info):
+        return selectors.household_income(self).per_person
+
+
+class HouseholdMember(ModelType):
+    class Meta:
+        model = m.HouseholdMember
+        fields = ("household", "person", "monthly_income", "income_sources")
+        convert_choices_to_enum = False
+        interfaces = (Node,)
+        connection_class = CountableConnection
+
+    relation = graphene.Field(RelationEnum, required=True)
+
+    @classmethod
+    def access(cls, info, pk):
+        return selectors.access_household_member(actor(info), pk)
+
+
+class Case(ModelType):
+    """The center's file on a person asking for help."""
+
+    class Meta:
+        model = m.Case
+        fields = ("person", "household", "opened_on", "closed_on", "closure_note", "created_at")
+        convert_choices_to_enum = False
+        interfaces = (Node,)
+        connection_class = CountableConnection
+
+    status = graphene.Field(CaseStatusEnum, required=True)
+    closure_reason = graphene.Field(ClosureReasonEnum)
+    worker = graphene.Field(STAFF_MEMBER, description="The social worker in charge.")
+    reasons = graphene.List(
+        graphene.NonNull(HelpReason),
+        required=True,
+        description="Reasons for help; special-category ones only when the list was asked with includeSensitive "
+        "(or the case was read by its ID), and that reading is audited.",
+    )
+    restricted_reasons = graphene.Int(required=True, description="How many special-category reasons are left out.")
+    applications = graphene.List(graphene.NonNull(lambda: Application), required=True)
+    interviews = graphene.List(graphene.NonNull(lambda: Interview), required=True)
+
+    @classmethod
+    def access(cls, info, pk):
+        case = services.get_case(actor(info), pk)  # audits the read, and the special-category reasons apart
+        case.visible_reasons = [cr.reason for cr in case.case_reasons.all()]
+        case.restricted_reasons = 0
+        return case
+
+    def resolve_reasons(self, info):
+        if not hasattr(self, "visible_reasons"):
+            return [cr.reason for cr in self.case_reasons.all() if not cr.reason.special_category]
+        return self.visible_reasons
+
+    def resolve_restricted_reasons(self, info):
+        if not hasattr(self, "restricted_reasons"):
+            return sum(1 for cr in self.case_reasons.all() if cr.reason.special_category)
+        return self.restricted_reasons
+
+    def resolve_applications(self, info):
+        return self.applications.all()
+
+    def resolve_interviews(self, info):
+        return self.interviews.all()
+
+
+class DelayNotice(graphene.ObjectType):
+    """A notice of delay (KPA art. 36)."""
+
+    kind = graphene.Field(DelayNoticeKindEnum, required=True)
+    reason = graphene.String(required=True)
+    new_due_on = graphene.Date()
+    recorded_on = graphene.Date(required=True)
+
+
+class Application(ModelType):
+    """A request for help, or proceedings started ex officio; the decision is due within a month."""
+
+    class Meta:
+        model = m.Application
+        fields = ("case", "received_on", "urgent", "description", "decision_due_on", "decided_on", "created_at")
+        convert_choices_to_enum = False
+        interfaces = (Node,)
+        connection_class = CountableConnection
+
+    submitted_by = graphene.Field(SubmittedByEnum, required=True)
+    overdue = graphene.Boolean(required=True, description="Undecided past the due date.")
+    notified = graphene.Boolean(required=True, description="A notice of delay was sent.")
+    delay_notices = graphene.List(graphene.NonNull(DelayNotice), required=True)
+
+    @classmethod
+    def access(cls, info, pk):
+        return selectors.access_application(actor(info), pk)
+
+    def resolve_overdue(self, info):
+        return (
+            self.decided_on is None
+            and self.case.status != m.CaseStatus.CLOSED
+            and self.decision_due_on < services._today()
+        )
+
+    def resolve_notified(self, info):
+        if hasattr(self, "notified"):
+            return self.notified
+        return any(n.kind == m.DelayNotice.Kind.NOTICE for n in self.delay_notices.all())
+
+    def resolve_delay_notices(self, info):
+        return self.delay_notices.all()
+
+
+class Interview(ModelType):
+    """A community interview: due 14 working days after the application (2 when urgent)."""
+
+    class Meta:
+        model = m.Interview
+        fields = (
+            "case",
+            "application",
+            "urgent",
+            "due_on",
+            "assigned_on",
+            "conducted_on",
+            "place",
+            "findings",
+            "recommendations",
+        )
+        convert_choices_to_enum = False
+        interfaces = (Node,)
+        connection_class = CountableConnection
+
+    status = graphene.Field(InterviewStatusEnum, required=True)
+    assigned_to = graphene.Field(STAFF_MEMBER)
+    overdue = graphene.Boolean(required=True, description="Planned and past the due date.")
+
+    @classmethod
+    def access(cls, info, pk):
+        return services.access_interview(actor(info), pk)
+
+    def resolve_overdue(self, info):
+        return (
+            self.status == m.Interview.Status.PLANNED
+            and self.case.status != m.CaseStatus.CLOSED
+            and self.due_on < services._today()
+        )
+
+
+class CaseNote(ModelType):
+    """A note of social work in a case: a visit, a call, a meeting, a step taken."""
+
+    class Meta:
+        model = m.CaseNote
+        fields = ("case", "happened_on", "text", "created_at")
+        convert_choices_to_enum = False
+        interfaces = (Node,)
+        connection_class = CountableConnection
+
+    kind = graphene.Field(CaseNoteKindEnum, required=True)
+    author_name = graphene.String(description="Who wrote it (empty when written by the system).")
+
+    @classmethod
+    def access(cls, info, pk):
+        return selectors.access_case_note(actor(info), pk)
+
+    def resolve_author_name(self, info):
+        if self.author is None:
+            return None
+        return self.author.get_full_name() or self.author.get_username()

@@ -1,0 +1,299 @@
+"""Scoped read querysets of the cases module for paginated lists (the GraphQL connections).
+
+Each function checks the caller's role like the services do (``scope_for`` with READ_ROLES: the auditor reads
+everything, a social worker only their districts plus the intake pool) and returns a lazy queryset with the
+relations a list needs already joined or prefetched, so a page costs a constant number of statements. Reading a
+single object (and its audit) stays in ``services``: ``get_person``, ``get_case``, ``access_*``."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from ostoja.modules.cases import services
+from ostoja.modules.cases.models import (
+    Application,
+    Case,
+    CaseNote,
+    CaseReason,
+    CaseStatus,
+    DelayNotice,
+    HelpReason,
+    Household,
+    HouseholdMember,
+    Interview,
+    Person,
+)
+from ostoja.platform.audit.models import AuditAction
+from ostoja.platform.audit.services import record
+from ostoja.platform.errors import ValidationFailed
+from ostoja.platform.staff.access import staff_profile
+from ostoja.tenants.configuration.models import District
+
+_PESEL_PREFIX = re.compile(r"^\d{2,11}$")
+
+
+def _district_scope(queryset: QuerySet, scope: services.Scope, person_path: str, district_id) -> QuerySet:
+    """Only what the scope reaches; a social worker asking for another district is refused (other_district)."""
+    if district_id is not None:
+        name = District.objects.filter(pk=district_id).values_list("name", flat=True).first()
+        scope.check(int(district_id), name)
+        return queryset.filter(**{f"{person_path}district_id": district_id})
+    if scope.districts is not None:
+        return queryset.filter(
+            Q(**{f"{person_path}district_id__in": scope.districts}) | Q(**{f"{person_path}district__isnull": True})
+        )
+    return queryset
+
+
+def _person_search(search: str, person_path: str = "") -> Q | None:
+    """Words match the first or last name (every word must match); digits match the start of the PESEL."""
+    term = (search or "").strip()
+    if not term:
+        return None
+    if _PESEL_PREFIX.match(term):
+        return Q(**{f"{person_path}pesel__startswith": term})
+    condition = Q()
+    for word in term.split():
+        condition &= Q(**{f"{person_path}last_name__icontains": word}) | Q(
+            **{f"{person_path}first_name__icontains": word}
+        )
+    return condition
+
+
+def _date_range(start: date | None, end: date | None, field: str) -> None:
+    if start is not None and end is not None and end < start:
+        raise ValidationFailed(_("The period must not end before it starts."), code="period_reversed", field=field)
+
+
+def persons(actor, *, district_id=None, search: str = "", without_district: bool | None = None) -> QuerySet:
+    """Persons the caller may read, by last name."""
+    scope = services.scope_for(actor, services.READ_ROLES, write=False)
+    queryset = _district_scope(Person.objects.select_related("district"), scope, "", district_id)
+    if without_district is not None:
+        queryset = queryset.filter(district__isnull=without_district)
+    condition = _person_search(search)
+    if condition is not None:
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def households(actor, *, district_id=None, search: str = "") -> QuerySet:
+    """Households whose head the caller may read, with their members."""
+    scope = services.scope_for(actor, services.READ_ROLES, write=False)
+    queryset = _district_scope(Household.objects.select_related("head__district"), scope, "head__", district_id)
+    condition = _person_search(search, "members__person__")
+    if condition is not None:
+        queryset = queryset.filter(pk__in=Household.objects.filter(condition).values("pk"))
+    return queryset.prefetch_related(
+        Prefetch("members", queryset=HouseholdMember.objects.select_related("person__district").order_by("id"))
+    )
+
+
+def household_members(household: Household) -> list[HouseholdMember]:
+    """The members of a household the caller was allowed to read (prefetched when it came from a list)."""
+    return list(household.members.all())
+
+
+def household_income(household: Household) -> services.IncomeSummary:
+    """``services.household_income`` from the (prefetched) members: no extra query for a page of households."""
+    members = household_members(household)
+    total = sum((member.monthly_income for member in members), Decimal(0))
+    size = len(members)
+    per_person = (total / size).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if size else Decimal(0)
+    return services.IncomeSummary(size, total, per_person)
+
+
+def cases(
+    actor,
+    *,
+    district_id=None,
+    worker_id=None,
+    status: str | None = None,
+    reason: str | None = None,
+    overdue: bool | None = None,
+    opened_from: date | None = None,
+    opened_to: date | None = None,
+    search: str = "",
+    today: date | None = None,
+) -> QuerySet:
+    """Cases the caller may read, with person, district, worker and reasons joined or prefetched. ``overdue``:
+    a planned interview or an undecided application past its due date (closed cases are never overdue)."""
+    scope = services.scope_for(actor, services.READ_ROLES, write=False)
+    _date_range(opened_from, opened_to, "opened_to")
+    if status and status not in CaseStatus.values:
+        raise ValidationFailed(_("Unknown case status."), code="invalid_choice", field="status")
+    queryset = _district_scope(
+        Case.objects.select_related("person__district", "worker__user"), scope, "person__", district_id
+    )
+    if worker_id is not None:
+        queryset = queryset.filter(worker_id=worker_id)
+    if status:
+        queryset = queryset.filter(status=status)
+    if reason:
+        queryset = queryset.filter(Exists(CaseReason.objects.filter(case=OuterRef("pk"), reason__code=reason)))
+    if opened_from is not None:
+        queryset = queryset.filter(opened_on__gte=opened_from)
+    if opened_to is not None:
+        queryset = queryset.filter(opened_on__lte=opened_to)
+    if overdue is not None:
+        day = today or services._today()
+        late = Exists(Interview.objects.filter(case=OuterRef("pk"), status=Interview.Status.PLANNED, due_on__lt=day))
+        late |= Exists(
+            Application.objects.filter(case=OuterRef("pk"), decided_on__isnull=True, decision_due_on__lt=day)
+        )
+        condition = late & ~Q(status=CaseStatus.CLOSED)
+        queryset = queryset.filter(condition if overdue else ~condition)
+    condition = _person_search(search, "person__")
+    if condition is not None:
+        queryset = queryset.filter(condition)
+    return queryset.prefetch_related(
+        Prefetch("case_reasons", queryset=CaseReason.objects.select_related("reason").order_by("reason__order"))
+    )
+
+
+def applications(
+    actor,
+    *,
+    district_id=None,
+    worker_id=None,
+    case_id=None,
+    pending: bool | None = None,
+    overdue: bool | None = None,
+    received_from: date | None = None,
+    received_to: date | None = None,
+    search: str = "",
+    today: date | None = None,
+) -> QuerySet:
+    """Applications the caller may read; ``pending``: not decided yet; ``overdue``: undecided past the due date
+    in a case that is not closed. ``notified`` says whether a notice of delay (KPA art. 36) was recorded."""
+    scope = services.scope_for(actor, services.READ_ROLES, write=False)
+    _date_range(received_from, received_to, "received_to")
+    queryset = _district_scope(
+        Application.objects.select_related("case__person__district", "case__worker__user"),
+        scope,
+        "case__person__",
+        district_id,
+    )
+    if case_id is not None:
+        queryset = queryset.filter(case_id=case_id)
+    if worker_id is not None:
+        queryset = queryset.filter(case__worker_id=worker_id)
+    if pending is not None:
+        queryset = queryset.filter(decided_on__isnull=pending)
+    if overdue is not None:
+        condition = Q(decided_on__isnull=True, decision_due_on__lt=today or services._today()) & ~Q(
+            case__status=CaseStatus.CLOSED
+        )
+        queryset = queryset.filter(condition if overdue else ~condition)
+    if received_from is not None:
+        queryset = queryset.filter(received_on__gte=received_from)
+    if received_to is not None:
+        queryset = queryset.filter(received_on__lte=received_to)
+    condition = _person_search(search, "case__person__")
+    if condition is not None:
+        queryset = queryset.filter(condition)
+    return queryset.annotate(
+        notified=Exists(DelayNotice.objects.filter(application=OuterRef("pk"), kind=DelayNotice.Kind.NOTICE))
+    )
+
+
+def access_application(actor, application_id) -> Application:
+    """One application, if the caller may read its case."""
+    application = services._get(
+        Application.objects.all(), application_id, "application_not_found", _("No such application.")
+    )
+    application.case = services.access_case(actor, application.case_id)
+    return application
+
+
+def interviews(
+    actor,
+    *,
+    district_id=None,
+    worker_id=None,
+    case_id=None,
+    status: str | None = None,
+    overdue: bool | None = None,
+    due_from: date | None = None,
+    due_to: date | None = None,
+    search: str = "",
+    today: date | None = None,
+) -> QuerySet:
+    """Community interviews the caller may read; ``overdue``: planned and past the due date in an open case."""
+    scope = services.scope_for(actor, services.READ_ROLES, write=False)
+    _date_range(due_from, due_to, "due_to")
+    if status and status not in Interview.Status.values:
+        raise ValidationFailed(_("Unknown interview status."), code="invalid_choice", field="status")
+    queryset = _district_scope(
+        Interview.objects.select_related("case__person__district", "assigned_to__user", "application"),
+        scope,
+        "case__person__",
+        district_id,
+    )
+    if case_id is not None:
+        queryset = queryset.filter(case_id=case_id)
+    if worker_id is not None:
+        queryset = queryset.filter(assigned_to_id=worker_id)
+    if status:
+        queryset = queryset.filter(status=status)
+    if overdue is not None:
+        condition = Q(status=Interview.Status.PLANNED, due_on__lt=today or services._today()) & ~Q(
+            case__status=CaseStatus.CLOSED
+        )
+        queryset = queryset.filter(condition if overdue else ~condition)
+    if due_from is not None:
+        queryset = queryset.filter(due_on__gte=due_from)
+    if due_to is not None:
+        queryset = queryset.filter(due_on__lte=due_to)
+    condition = _person_search(search, "case__person__")
+    if condition is not None:
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def case_notes(actor, case_id, *, kind: str | None = None) -> QuerySet:
+    """The notes of one case, newest first; reading them is audited (like ``services.list_case_notes``)."""
+    case = services.access_case(actor, case_id)
+    if kind and kind not in CaseNote.Kind.values:
+        raise ValidationFailed(_("Unknown kind of note."), code="invalid_choice", field="kind")
+    queryset = CaseNote.objects.filter(case=case).select_related("author")
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    record(services._user(actor), AuditAction.READ, case, message=str(_("case notes read")))
+    return queryset
+
+
+def access_case_note(actor, note_id) -> CaseNote:
+    note = services._get(CaseNote.objects.select_related("author"), note_id, "note_not_found", _("No such note."))
+    note.case = services.access_case(actor, note.case_id)
+    return note
+
+
+def access_household_member(actor, member_id) -> HouseholdMember:
+    member = services._get(
+        HouseholdMember.objects.select_related("person__district"),
+        member_id,
+        "member_not_found",
+        _("No such household member."),
+    )
+    member.household = services.access_household(actor, member.household_id)
+    return member
+
+
+def help_reasons(actor, *, special_category: bool | None = None) -> QuerySet:
+    """The art. 7 reasons for help (reference data: any staff member may read the list)."""
+    if actor is not services.SYSTEM:
+        staff_profile(actor)
+    queryset = HelpReason.objects.all()
+    if special_category is not None:
+        queryset = queryset.filter(special_category=special_category)
+    return queryset
+
+
+def access_help_reason(actor, reason_id) -> HelpReason:
+    return services._get(help_reasons(actor), reason_id, "reason_not_found", _("No such reason for help."))
