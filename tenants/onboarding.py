@@ -506,18 +506,23 @@ def _ensure_admin(result: OnboardingResult, admin: dict, domain: str) -> None:
 # --- Offboarding ---------------------------------------------------------------------------------
 
 
-def _public_center(center: Center | str) -> Center:
+def _public_center(center: Center | str | int) -> Center:
+    """The center named by a Center, its slug or its primary key; NotFound otherwise."""
     from ostoja.platform.errors import NotFound
 
-    slug = center if isinstance(center, str) else center.schema_name
     with schema_context(get_public_schema_name()):
-        found = Center.objects.filter(schema_name=slug).first()
+        if isinstance(center, int):
+            found = Center.objects.filter(pk=center).first()
+            slug = found.schema_name if found is not None else str(center)
+        else:
+            slug = center if isinstance(center, str) else center.schema_name
+            found = Center.objects.filter(schema_name=slug).first()
     if found is None or slug == settings.TENANT_BASE_SCHEMA:
         raise NotFound(_("There is no center “%(slug)s”."), code="center_not_found", params={"slug": slug})
     return found
 
 
-def deactivate_center(actor, center: Center | str) -> bool:
+def deactivate_center(actor, center: Center | str | int) -> bool:
     """Suspend a center: its hosts answer 503 until it is reactivated. Returns False when it already was."""
     from ostoja.platform.audit.services import record
 
@@ -533,7 +538,7 @@ def deactivate_center(actor, center: Center | str) -> bool:
     return True
 
 
-def reactivate_center(actor, center: Center | str) -> bool:
+def reactivate_center(actor, center: Center | str | int) -> bool:
     """Undo ``deactivate_center``. Returns False when the center was active."""
     from ostoja.platform.audit.services import record
 
@@ -578,3 +583,115 @@ def delete_center(actor, center: Center | str, *, confirm: bool) -> None:
             object_id=str(pk),
             message=f"Center deleted with its schema: {label} ({slug}; {', '.join(domains)})",
         )
+
+
+# --- Domains -------------------------------------------------------------------------------------
+
+
+def _domains_state(center: Center) -> dict:
+    domains = list(Domain.objects.filter(tenant=center).order_by("domain"))
+    return {
+        "domains": ",".join(d.domain for d in domains),
+        "primary_domain": next((d.domain for d in domains if d.is_primary), None),
+    }
+
+
+def _public_domain(domain: Domain | int | str) -> Domain:
+    from ostoja.platform.errors import NotFound
+
+    with schema_context(get_public_schema_name()):
+        queryset = Domain.objects.select_related("tenant")
+        if isinstance(domain, Domain):
+            found = queryset.filter(pk=domain.pk).first()
+        elif isinstance(domain, int):
+            found = queryset.filter(pk=domain).first()
+        else:
+            found = queryset.filter(domain=(domain or "").strip().lower().rstrip(".")).first()
+    if found is None or found.tenant.schema_name == settings.TENANT_BASE_SCHEMA:
+        raise NotFound(_("There is no such host name."), code="domain_not_found", field="domain")
+    return found
+
+
+def get_domain(actor, domain: Domain | int | str) -> Domain:
+    """A center's host name (operators only)."""
+    _require_operator(actor)
+    return _public_domain(domain)
+
+
+def add_domain(actor, center: Center | str | int, domain: str, *, primary: bool = False) -> Domain:
+    """Let ``center`` also answer on the host ``domain`` (validated; a host serves one center only).
+    ``primary=True`` makes it the host its links use."""
+    from ostoja.platform.audit.services import diff, record
+
+    _require_operator(actor)
+    center = _public_center(center)
+    host = normalize_domain(domain)
+    with schema_context(get_public_schema_name()):
+        owner = Domain.objects.filter(domain=host).select_related("tenant").first()
+        if owner is not None:
+            if owner.tenant_id == center.pk:
+                raise Conflict(
+                    _("“%(domain)s” already serves this center."),
+                    code="domain_exists",
+                    field="domain",
+                    params={"domain": host},
+                )
+            raise Conflict(
+                _("The host “%(domain)s” already serves another center (%(other)s)."),
+                code="domain_taken",
+                field="domain",
+                params={"domain": host, "other": owner.tenant.schema_name},
+            )
+        with transaction.atomic():
+            before = _domains_state(center)
+            created = Domain(domain=host, tenant=center, is_primary=bool(primary))
+            created.save()
+            record(actor, "update", center, changes=diff(before, _domains_state(center)), message="Domain added")
+    return created
+
+
+def remove_domain(actor, domain: Domain | int | str) -> Center:
+    """Stop serving a center on a host. The primary host (and so the last one) cannot be removed: make
+    another host primary first."""
+    from ostoja.platform.audit.services import diff, record
+
+    _require_operator(actor)
+    found = _public_domain(domain)
+    center = found.tenant
+    with schema_context(get_public_schema_name()):
+        if Domain.objects.filter(tenant=center).count() <= 1:
+            raise Conflict(
+                _("“%(domain)s” is the center's only host and cannot be removed."),
+                code="last_domain",
+                field="domain",
+                params={"domain": found.domain},
+            )
+        if found.is_primary:
+            raise Conflict(
+                _("“%(domain)s” is the center's primary host: make another host primary first."),
+                code="primary_domain",
+                field="domain",
+                params={"domain": found.domain},
+            )
+        with transaction.atomic():
+            before = _domains_state(center)
+            found.delete()
+            record(actor, "update", center, changes=diff(before, _domains_state(center)), message="Domain removed")
+    return center
+
+
+def set_primary_domain(actor, domain: Domain | int | str) -> Domain:
+    """Make ``domain`` the primary host of its center (the others stay, as secondary hosts)."""
+    from ostoja.platform.audit.services import diff, record
+
+    _require_operator(actor)
+    found = _public_domain(domain)
+    if found.is_primary:
+        return found
+    center = found.tenant
+    with schema_context(get_public_schema_name()), transaction.atomic():
+        before = _domains_state(center)
+        found.is_primary = True
+        found.save()  # DomainMixin.save clears the flag on the center's other hosts
+        record(actor, "update", center, changes=diff(before, _domains_state(center)), message="Primary domain changed")
+    return found

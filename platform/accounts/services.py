@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name
 
 from ostoja.platform.accounts.validation import Errors, check_password, clean_email, clean_username, require_text
 from ostoja.platform.audit.models import AuditAction
 from ostoja.platform.audit.services import diff, record
-from ostoja.platform.errors import Conflict, PermissionDenied, ValidationFailed
+from ostoja.platform.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ostoja.tenants.models import Center, Partnership, PlatformAccount, PlatformRole
 
 
@@ -100,11 +101,15 @@ def create_partnership(actor, *, name: str, centers=(), description: str = "") -
     return partnership
 
 
-def update_partnership(actor, partnership: Partnership, *, name=None, description=None, centers=None) -> Partnership:
+def update_partnership(
+    actor, partnership: Partnership | int, *, name=None, description=None, centers=None
+) -> Partnership:
     """Rename a partnership, change its description or replace its list of centers (None: unchanged)."""
     require_public_schema()
     _check_operator(actor)
-    partnership = Partnership.objects.get(pk=partnership.pk)
+    partnership = Partnership.objects.filter(pk=getattr(partnership, "pk", partnership)).first()
+    if partnership is None:
+        raise NotFound(_("There is no such partnership."), code="partnership_not_found", field="partnership")
     before = _partnership_state(partnership)
     errors = Errors()
     if name is not None:
@@ -306,4 +311,73 @@ def update_platform_account(actor, user, **changes):
         changed = diff(before, _account_state(user))
         if changed:
             record(actor, AuditAction.UPDATE, user, changes=changed, message="platform account changed")
+    return user
+
+
+# --- Reading (operators) ---------------------------------------------------------------------------------
+
+
+def list_partnerships(actor, *, search: str | None = None):
+    """Partnerships with their centers (prefetched), by name; operators only."""
+    require_public_schema()
+    _check_operator(actor)
+    queryset = Partnership.objects.prefetch_related("centers").order_by("name", "id")
+    text = (search or "").strip()
+    if text:
+        queryset = queryset.filter(name__icontains=text)
+    return queryset
+
+
+def get_partnership(actor, pk: int) -> Partnership:
+    require_public_schema()
+    _check_operator(actor)
+    partnership = Partnership.objects.prefetch_related("centers").filter(pk=pk).first()
+    if partnership is None:
+        raise NotFound(_("There is no such partnership."), code="partnership_not_found", field="partnership")
+    return partnership
+
+
+def list_platform_accounts(actor, *, role=None, partnership=None, search: str | None = None, is_active=None):
+    """Users with a platform role (operators, partners), by username; ``partnership``: a Partnership or its id."""
+    require_public_schema()
+    _check_operator(actor)
+    queryset = (
+        get_user_model()
+        .objects.filter(platform_account__isnull=False)
+        .select_related("platform_account__partnership")
+        .order_by("username", "id")
+    )
+    role = getattr(role, "value", role)
+    if role not in (None, ""):
+        if role not in PlatformRole.values:
+            raise ValidationFailed(
+                _("“%(role)s” is not a platform role."), code="unknown_role", field="role", params={"role": role}
+            )
+        queryset = queryset.filter(platform_account__role=role)
+    if partnership is not None:
+        queryset = queryset.filter(platform_account__partnership=getattr(partnership, "pk", partnership))
+    if is_active is not None:
+        queryset = queryset.filter(is_active=is_active)
+    text = (search or "").strip()
+    if text:
+        queryset = queryset.filter(
+            Q(username__icontains=text)
+            | Q(first_name__icontains=text)
+            | Q(last_name__icontains=text)
+            | Q(email__icontains=text)
+        )
+    return queryset
+
+
+def get_platform_account(actor, pk: int):
+    require_public_schema()
+    _check_operator(actor)
+    user = (
+        get_user_model()
+        .objects.filter(pk=pk, platform_account__isnull=False)
+        .select_related("platform_account__partnership")
+        .first()
+    )
+    if user is None:
+        raise NotFound(_("There is no such platform account."), code="account_not_found", field="account")
     return user
