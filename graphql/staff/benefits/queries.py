@@ -1,5 +1,190 @@
+"""Lists of benefits: every resolver returns a scoped queryset of modules/cases/benefits.py (district scoping and
+roles applied there), filtered and ordered; the connection paginates it."""
+
 import graphene
+
+from ostoja.graphql.core.ids import decode_id
+from ostoja.graphql.core.mutations import actor
+from ostoja.graphql.core.types import ConnectionField
+from ostoja.graphql.staff.benefits.types import (
+    BenefitProgramme,
+    Decision,
+    DecisionKind,
+    DecisionStatus,
+    FormCategory,
+    FormOfHelp,
+    IncomeCriterionRate,
+    Payment,
+    PaymentSchedule,
+    PaymentStatus,
+    ProgrammeGrant,
+    SocialContract,
+    SocialContractStatus,
+)
+from ostoja.modules.cases import benefits
+
+
+class DecisionOrder(graphene.Enum):
+    ISSUED_DESC = "issued_desc"
+    ISSUED_ASC = "issued_asc"
+    PERIOD_START_DESC = "period_start_desc"
+    PERIOD_START_ASC = "period_start_asc"
+    PERSON_NAME = "person_name"
+
+
+class PaymentOrder(graphene.Enum):
+    MONTH_ASC = "month_asc"
+    MONTH_DESC = "month_desc"
+    DUE_ON_ASC = "due_on_asc"
+    PERSON_NAME = "person_name"
+
+
+class SocialContractOrder(graphene.Enum):
+    CONCLUDED_DESC = "concluded_desc"
+    VALID_UNTIL_ASC = "valid_until_asc"
+
+
+def _id(value, type_name, field):
+    return decode_id(value, type_name, field=field) if value else None
+
+
+def _value(enum_value):
+    """The Python value of a graphene enum argument (graphene 3 passes the enum member)."""
+    if enum_value is None:
+        return None
+    return getattr(enum_value, "value", enum_value)
 
 
 class BenefitsQueries(graphene.ObjectType):
-    pass
+    decisions = ConnectionField(
+        Decision,
+        case_id=graphene.ID(),
+        person_id=graphene.ID(),
+        district_id=graphene.ID(),
+        kind=graphene.List(graphene.NonNull(DecisionKind), description="Any of these kinds."),
+        form_id=graphene.ID(),
+        status=DecisionStatus(),
+        issued_from=graphene.Date(),
+        issued_to=graphene.Date(),
+        late=graphene.Boolean(description="Issued after the due date (true) or on time (false)."),
+        programme_id=graphene.ID(),
+        order_by=DecisionOrder(default_value=DecisionOrder.ISSUED_DESC.value),
+        description="Decisions of the persons you may see, newest first.",
+    )
+    payments = ConnectionField(
+        Payment,
+        decision_id=graphene.ID(),
+        case_id=graphene.ID(),
+        person_id=graphene.ID(),
+        district_id=graphene.ID(),
+        form_id=graphene.ID(),
+        status=PaymentStatus(),
+        month_from=graphene.Date(description="From this month on (any day of it)."),
+        month_to=graphene.Date(description="Up to this month (any day of it)."),
+        due_before=graphene.Date(),
+        order_by=PaymentOrder(default_value=PaymentOrder.MONTH_ASC.value),
+        description="Payments of the persons you may see, by month.",
+    )
+    forms_of_help = ConnectionField(
+        FormOfHelp,
+        category=FormCategory(),
+        schedule=PaymentSchedule(),
+        search=graphene.String(description="Part of the code or of the name."),
+        description="The forms of help decisions grant, in the statutory order.",
+    )
+    income_criterion_rates = ConnectionField(
+        IncomeCriterionRate,
+        valid_on=graphene.Date(description="Only the rate in force on this day."),
+        description="Income criterion rates (art. 8), newest first.",
+    )
+    benefit_programmes = ConnectionField(
+        BenefitProgramme,
+        active_on=graphene.Date(description="Only programmes paying for this day's month."),
+        search=graphene.String(description="Part of the code or of the name."),
+        description="Benefit programmes, the latest first.",
+    )
+    programme_grants = ConnectionField(
+        ProgrammeGrant,
+        programme_id=graphene.ID(),
+        person_id=graphene.ID(),
+        district_id=graphene.ID(),
+        description="Programme grants to the persons you may see, by name.",
+    )
+    social_contracts = ConnectionField(
+        SocialContract,
+        case_id=graphene.ID(),
+        person_id=graphene.ID(),
+        district_id=graphene.ID(),
+        status=SocialContractStatus(),
+        concluded_from=graphene.Date(),
+        concluded_to=graphene.Date(),
+        valid_until_before=graphene.Date(description="Ending (or ended) before this day."),
+        order_by=SocialContractOrder(default_value=SocialContractOrder.CONCLUDED_DESC.value),
+        description="Social contracts of the persons you may see, newest first.",
+    )
+
+    def resolve_decisions(self, info, **args):
+        return benefits.decisions(
+            actor(info),
+            case_id=_id(args.get("case_id"), "Case", "caseId"),
+            person_id=_id(args.get("person_id"), "Person", "personId"),
+            district_id=_id(args.get("district_id"), "District", "districtId"),
+            kinds=[_value(k) for k in args.get("kind") or ()],
+            form_id=_id(args.get("form_id"), "FormOfHelp", "formId"),
+            status=_value(args.get("status")),
+            issued_from=args.get("issued_from"),
+            issued_to=args.get("issued_to"),
+            late=args.get("late"),
+            programme_id=_id(args.get("programme_id"), "BenefitProgramme", "programmeId"),
+            order_by=_value(args.get("order_by")),
+        )
+
+    def resolve_payments(self, info, **args):
+        return benefits.payments(
+            actor(info),
+            decision_id=_id(args.get("decision_id"), "Decision", "decisionId"),
+            case_id=_id(args.get("case_id"), "Case", "caseId"),
+            person_id=_id(args.get("person_id"), "Person", "personId"),
+            district_id=_id(args.get("district_id"), "District", "districtId"),
+            form_id=_id(args.get("form_id"), "FormOfHelp", "formId"),
+            status=_value(args.get("status")),
+            month_from=args.get("month_from"),
+            month_to=args.get("month_to"),
+            due_before=args.get("due_before"),
+            order_by=_value(args.get("order_by")),
+        )
+
+    def resolve_forms_of_help(self, info, **args):
+        return benefits.forms_of_help(
+            actor(info),
+            category=_value(args.get("category")),
+            schedule=_value(args.get("schedule")),
+            search=args.get("search") or "",
+        )
+
+    def resolve_income_criterion_rates(self, info, **args):
+        return benefits.income_criterion_rates(actor(info), valid_on=args.get("valid_on"))
+
+    def resolve_benefit_programmes(self, info, **args):
+        return benefits.programmes(actor(info), active_on=args.get("active_on"), search=args.get("search") or "")
+
+    def resolve_programme_grants(self, info, **args):
+        return benefits.programme_grants(
+            actor(info),
+            programme_id=_id(args.get("programme_id"), "BenefitProgramme", "programmeId"),
+            person_id=_id(args.get("person_id"), "Person", "personId"),
+            district_id=_id(args.get("district_id"), "District", "districtId"),
+        )
+
+    def resolve_social_contracts(self, info, **args):
+        return benefits.social_contracts(
+            actor(info),
+            case_id=_id(args.get("case_id"), "Case", "caseId"),
+            person_id=_id(args.get("person_id"), "Person", "personId"),
+            district_id=_id(args.get("district_id"), "District", "districtId"),
+            status=_value(args.get("status")),
+            concluded_from=args.get("concluded_from"),
+            concluded_to=args.get("concluded_to"),
+            valid_until_before=args.get("valid_until_before"),
+            order_by=_value(args.get("order_by")),
+        )
