@@ -710,3 +710,95 @@ def test_settings_are_changed_by_the_director_only(gql, coordinator, director, w
     with in_schema("torun"):
         planned = Assessment.objects.get(child=world["child"], status="planned")
         assert planned.due_on == services.add_months(planned.counted_from, 4)
+
+
+# --- constant SQL for every list ------------------------------------------------------------------------------
+
+LISTS = {
+    "fosterFamilies": "{ id name kind coordinator { fullName } coordinatorLoad members { relation person { pesel } } }",
+    "fosterFamilyCandidates": "{ id name status family { name } persons { relation person { lastName } } }",
+    "placements": "{ id startOn child { person { lastName } } family { name } }",
+    "assessments": "{ id dueOn isOverdue child { person { lastName } } family { name coordinator { fullName } } }",
+    "parentMeetings": "{ id plannedAt participants child { person { lastName } } }",
+    "irregularityReports": "{ id placement { child { person { pesel } } family { name } } notifications { status } }",
+}
+
+
+PREFETCHING = {"fosterFamilies", "fosterFamilyCandidates", "irregularityReports"}
+
+
+@pytest.fixture
+def busy_center(coordinator, in_schema):
+    """Toruń with more than 5 of everything the lists show."""
+    with in_schema("torun"):
+        profile = StaffProfile.objects.get(user=coordinator)
+        families = [new_family(coordinator, name=f"Rodzina {i:02}") for i in range(12)]
+        for index, fam in enumerate(families):
+            services.assign_coordinator(coordinator, fam.pk, profile.pk)
+            kid = new_child(coordinator, last_name=f"Dziecko{index:02}")
+            placement = place(coordinator, kid, fam)
+            services.plan_meeting(coordinator, kid.pk, planned_at=timezone.now(), participants="matka")
+            services.report_irregularity(coordinator, placement.pk, reported_on=TODAY, description="Opis")
+            candidate = services.register_candidate(
+                coordinator,
+                name=f"Kandydaci {index}",
+                desired_kind="professional",
+                applied_on=TODAY,
+                persons=[(person(date(1990, 1, 1)).pk, "not_related")],
+            )
+            if index % 2:
+                services.refer_candidate_to_training(coordinator, candidate.pk, referred_on=TODAY, training_name="X")
+
+
+@pytest.mark.parametrize("field", sorted(LISTS))
+def test_every_list_costs_the_same_sql_for_5_and_50(gql, coordinator, busy_center, count_sql, field):
+    client = gql("torun", user=coordinator)
+    query = f"query($first: Int) {{ {field}(first: $first) {{ totalCount edges {{ node {LISTS[field]} }} }} }}"
+    client.data(query, {"first": 1})
+    counts = {}
+    for first in (5, 50):
+        with count_sql() as sql:
+            rows = client.data(query, {"first": first})[field]
+        assert len(rows["edges"]) == min(first, rows["totalCount"]) and rows["totalCount"] > 5
+        counts[first] = sql.n
+    # Domain, session, user, staff profile, count, page: 6; a nested list (members, persons, notifications) is
+    # one prefetch more, whatever the page size.
+    expected = 6 + (field in PREFETCHING)
+    assert counts[5] == counts[50] == expected, (
+        f"{field}: a page must cost the same few SQL statements whatever its size; a statement per row (N+1) "
+        f"would make the list slow for large centers. Expected {expected}, got {counts}."
+    )
+
+
+def test_a_page_without_related_lists_costs_no_prefetch(gql, coordinator, busy_center, count_sql):
+    client = gql("torun", user=coordinator)
+    client.data("{ fosterFamilies(first: 1) { totalCount } }")
+    with count_sql() as sql:
+        client.data("{ fosterFamilies(first: 50) { edges { node { name coordinatorLoad } } } }")
+    assert sql.n <= 6, f"families without members: no members prefetch expected. Got {sql.queries}"
+
+
+def test_a_child_not_placed_has_no_current_placement_in_the_list(gql, coordinator, world, in_schema):
+    with in_schema("torun"):
+        new_child(coordinator, first_name="Nowe", last_name="Aaa")
+    rows = gql("torun", user=coordinator).data(CHILDREN, {"first": 10})["fosterChildren"]["edges"]
+    first = rows[0]["node"]
+    assert first["person"]["fullName"] == "Nowe Aaa"
+    assert first["currentPlacement"] is None and first["nextAssessment"] is None
+
+
+NODE_FAMILY = """query($id: ID!) { node(id: $id) { ... on FosterFamily { name coordinatorLoad members { id } } } }"""
+
+
+def test_family_node_is_read_audited_and_not_found_elsewhere(gql, coordinator, world, codes, slupsk, in_schema):
+    from ostoja.platform.audit.models import AuditEntry
+
+    family_id = gid("torun", "FosterFamily", world["family"].pk)
+    node = gql("torun", user=coordinator).data(NODE_FAMILY, {"id": family_id})["node"]
+    assert node["name"] == "Rodzina Nowaków" and len(node["members"]) == 1
+    with in_schema("torun"):
+        assert AuditEntry.objects.filter(action="read", object_type="foster_care.fosterfamily").exists()
+    stranger = make_staff("slupsk", "koordynator", Role.FOSTER_CARE_COORDINATOR)
+    body = gql("slupsk", user=stranger)(NODE_FAMILY, {"id": family_id})
+    assert codes(body) == ["not_found"] and not (body["data"] or {}).get("node")
+    assert codes(gql("torun")(NODE_FAMILY, {"id": family_id})) == ["not_authenticated"]

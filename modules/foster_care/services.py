@@ -918,7 +918,7 @@ def list_children(
             current_placement=FilteredRelation("placements", condition=Q(placements__end_on__isnull=True)),
             next_assessment=FilteredRelation("assessments", condition=Q(assessments__status=Assessment.Status.PLANNED)),
         )
-        .select_related("person", "current_placement__family", "next_assessment")
+        .select_related("person__district", "current_placement__family", "next_assessment")
         .order_by("person__last_name", "person__first_name", "id")
     )
     if status:
@@ -1315,7 +1315,13 @@ def _name_filter(queryset, search: str, *prefixes: str):
 
 
 def families_queryset(
-    actor, *, coordinator_id=None, kind: str | None = None, status: str | None = None, search: str = ""
+    actor,
+    *,
+    coordinator_id=None,
+    kind: str | None = None,
+    status: str | None = None,
+    search: str = "",
+    with_members: bool = True,
 ):
     """Foster families with the coordinator (and the coordinator's load, annotated) and the members."""
     _check(actor, write=False)
@@ -1327,11 +1333,12 @@ def families_queryset(
         .annotate(n=Count("id"))
         .values("n")
     )
-    queryset = (
-        FosterFamily.objects.select_related("coordinator__user")
-        .prefetch_related(Prefetch("members", queryset=FamilyMember.objects.select_related("person").order_by("id")))
-        .annotate(coordinator_load=Coalesce(Subquery(load, output_field=IntegerField()), Value(0)))
+    queryset = FosterFamily.objects.select_related("coordinator__user").annotate(
+        coordinator_load=Coalesce(Subquery(load, output_field=IntegerField()), Value(0))
     )
+    if with_members:
+        members = FamilyMember.objects.select_related("person__district").order_by("id")
+        queryset = queryset.prefetch_related(Prefetch("members", queryset=members))
     if coordinator_id is not None:
         queryset = queryset.filter(coordinator_id=coordinator_id)
     if kind:
@@ -1344,11 +1351,12 @@ def families_queryset(
     return queryset
 
 
-def candidates_queryset(actor, *, status: str | None = None, search: str = ""):
+def candidates_queryset(actor, *, status: str | None = None, search: str = "", with_persons: bool = True):
     _check(actor, write=False)
-    queryset = Candidate.objects.select_related("family").prefetch_related(
-        Prefetch("candidate_persons", queryset=CandidatePerson.objects.select_related("person").order_by("id"))
-    )
+    queryset = Candidate.objects.select_related("family")
+    if with_persons:
+        persons = CandidatePerson.objects.select_related("person__district").order_by("id")
+        queryset = queryset.prefetch_related(Prefetch("candidate_persons", queryset=persons))
     if status:
         queryset = queryset.filter(status=status)
     if search.strip():
@@ -1374,7 +1382,7 @@ def children_queryset(
             current_placement=FilteredRelation("placements", condition=Q(placements__end_on__isnull=True)),
             next_assessment=FilteredRelation("assessments", condition=Q(assessments__status=Assessment.Status.PLANNED)),
         )
-        .select_related("person", "current_placement__family", "next_assessment")
+        .select_related("person__district", "current_placement__family", "next_assessment")
         .order_by("person__last_name", "person__first_name", "id")
     )
     if status:
@@ -1458,7 +1466,9 @@ def meetings_queryset(
     return queryset
 
 
-def reports_queryset(actor, *, status: str | None = None, notification_status: str | None = None):
+def reports_queryset(
+    actor, *, status: str | None = None, notification_status: str | None = None, with_notifications: bool = True
+):
     """Irregularity reports with their placement (child, family) and notifications; ``notification_status``
     ``pending`` keeps reports with at least one notification not yet sent, ``sent`` those with all sent."""
     _check(actor, write=False)

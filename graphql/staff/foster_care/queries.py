@@ -2,6 +2,7 @@
 filtered and ordered; the querysets prefetch what the types read."""
 
 import graphene
+from graphql.language import FieldNode, FragmentSpreadNode, InlineFragmentNode
 
 from ostoja.graphql.core.ids import decode_id
 from ostoja.graphql.core.mutations import actor
@@ -13,6 +14,27 @@ from ostoja.modules.foster_care import services
 def _order(queryset, order_by, orderings):
     key = getattr(order_by, "value", order_by) or next(iter(orderings))
     return queryset.order_by(*orderings[key])
+
+
+def _fields(info, selection_sets):
+    """Names of the fields in ``selection_sets``, looking through inline fragments and fragment spreads."""
+    for selection_set in selection_sets:
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                yield selection.name.value, selection.selection_set
+            elif isinstance(selection, InlineFragmentNode):
+                yield from _fields(info, [selection.selection_set])
+            elif isinstance(selection, FragmentSpreadNode):
+                yield from _fields(info, [info.fragments[selection.name.value].selection_set])
+
+
+def _asks_for(info, name) -> bool:
+    """Whether the nodes of the connection being resolved select ``name`` (camelCase): a related list is
+    prefetched only then, so a page that does not show it costs no extra statement."""
+    level = [node.selection_set for node in info.field_nodes]
+    for step in ("edges", "node"):
+        level = [sub for field, sub in _fields(info, level) if field == step]
+    return any(field == name for field, _sub in _fields(info, level))
 
 
 def _id(value, type_name, field):
@@ -111,11 +133,14 @@ class FosterCareQueries(graphene.ObjectType):
             kind=kind,
             status=status,
             search=search or "",
+            with_members=_asks_for(info, "members"),
         )
         return _order(queryset, order_by, FAMILY_ORDER)
 
     def resolve_foster_family_candidates(self, info, status=None, search="", order_by=None, **_):
-        queryset = services.candidates_queryset(actor(info), status=status, search=search or "")
+        queryset = services.candidates_queryset(
+            actor(info), status=status, search=search or "", with_persons=_asks_for(info, "persons")
+        )
         return _order(queryset, order_by, CANDIDATE_ORDER)
 
     def resolve_foster_children(
@@ -177,7 +202,12 @@ class FosterCareQueries(graphene.ObjectType):
         return _order(queryset, order_by, MEETING_ORDER)
 
     def resolve_irregularity_reports(self, info, status=None, notification_status=None, order_by=None, **_):
-        queryset = services.reports_queryset(actor(info), status=status, notification_status=notification_status)
+        queryset = services.reports_queryset(
+            actor(info),
+            status=status,
+            notification_status=notification_status,
+            with_notifications=_asks_for(info, "notifications"),
+        )
         return _order(queryset, order_by, REPORT_ORDER)
 
     def resolve_foster_care_settings(self, info):
