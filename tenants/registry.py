@@ -8,8 +8,8 @@ never a Python loop of ORM queries per center."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import connection
 from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet
 from django.db.models.functions import JSONObject
 from django.utils.translation import gettext_lazy as _
