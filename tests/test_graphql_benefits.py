@@ -622,6 +622,17 @@ def test_decision_list_is_scoped_filtered_and_ordered(gql, world, codes):
     assert ids(world.worker1, case=world.case2) == []  # not theirs: nothing, not an error
     assert ids(world.director, district=gid("District", world.two.pk)) == [refusal_id]
 
+    by = gql("torun", user=world.director).data(
+        """query($person: ID, $form: ID) {
+          byPerson: decisions(personId: $person) { edges { node { id } } }
+          byForm: decisions(formId: $form, late: false) { edges { node { id } } }
+          late: decisions(late: true) { totalCount }
+        }""",
+        {"person": gid("Person", world.person2.pk), "form": world.forms["zasilek-okresowy"]},
+    )
+    assert [e["node"]["id"] for e in by["byPerson"]["edges"]] == [refusal_id]
+    assert [e["node"]["id"] for e in by["byForm"]["edges"]] == [first_id] and by["late"]["totalCount"] == 0
+
     node = gql("torun", user=world.director).data(DECISIONS, {})["decisions"]["edges"][0]["node"]
     assert node["person"] == {"lastName": "Kowalska", "district": {"name": "Rejon I (test)"}}
     assert node["form"]["name"] and node["amount"] == "450.50"
@@ -777,3 +788,90 @@ def test_lists_run_in_constant_sql_whatever_the_page_size(gql, world, count_sql,
         f"{field}: {sizes} statements for pages of 5 and 50 — nested fields must come from select_related, not one "
         "query per row"
     )
+
+
+def test_a_social_worker_list_is_constant_too(gql, world, count_sql):
+    """A social worker's scope costs one statement more (their districts); still none per row."""
+    bulk_decisions(world, 60)
+    client = gql("torun", user=world.worker1)
+    client.data(DECISIONS, {"first": 1})
+    sizes = {}
+    for first in (5, 50):
+        with count_sql() as sql:
+            data = client.data(DECISIONS, {"first": first})
+        assert len(data["decisions"]["edges"]) == min(first, data["decisions"]["totalCount"])
+        assert {e["node"]["person"]["district"]["name"] for e in data["decisions"]["edges"]} == {"Rejon I (test)"}
+        sizes[first] = sql.n
+    assert sizes[5] == sizes[50] <= 7, (
+        f"decisions for a social worker: {sizes} statements for pages of 5 and 50 — the district scope is one "
+        "query, nested fields must not add one per row"
+    )
+
+
+# --- amendments, programme and rate reads ---------------------------------------------------------
+
+
+def test_a_change_replaces_the_planned_payments(gql, world, codes):
+    decision, _payments = granted(world)
+    change = {
+        "caseId": world.case1,
+        "kind": "CHANGE",
+        "amendsId": gid("Decision", decision.pk),
+        "amount": "500",
+        "periodStart": "2027-01-01",
+        "periodEnd": "2027-02-28",
+        "issuedOn": "2026-11-20",
+    }
+    client = gql("torun", user=world.director)
+    assert codes(client.mutate(ISSUE, {"input": {**change, "periodStart": "2026-10-01"}})) == ["OUTSIDE_PERIOD"]
+    payload = client.mutate(ISSUE, {"input": change})
+    assert payload["errors"] == [] and payload["decision"]["kind"] == "CHANGE"
+    rows = client.data(PAYMENTS, {"status": "PLANNED"})["payments"]["edges"]
+    assert [(e["node"]["month"], e["node"]["amount"], e["node"]["decision"]["kind"]) for e in rows] == [
+        ("2026-11-01", "450.50", "GRANT"),
+        ("2026-12-01", "450.50", "GRANT"),
+        ("2027-01-01", "500.00", "CHANGE"),
+        ("2027-02-01", "500.00", "CHANGE"),
+    ]
+    data = client.data(
+        "query($id: ID!) { node(id: $id) { ... on Decision { status } } }", {"id": gid("Decision", decision.pk)}
+    )
+    assert data["node"]["status"] == "CHANGED"
+
+
+def test_programme_grant_and_rate_reads_are_refused_outside_the_scope(gql, world, codes):
+    nursing_benefit(world, "1", date(2013, 12, 1), date(2014, 12, 31))
+    payload = gql("torun", user=world.clerk).mutate(RUN_PROGRAMME, {"input": programme_input(world)})
+    programme = payload["programme"]["id"]
+    with schema_context("torun"):
+        grant = gid("ProgrammeGrant", ProgrammeGrant.objects.get().pk)
+        rate = gid("IncomeCriterionRate", IncomeCriterionRate.objects.first().pk)
+
+    anonymous = gql("torun")
+    for query in (
+        "{ benefitProgrammes { totalCount } }",
+        "{ programmeGrants { totalCount } }",
+        "{ incomeCriterionRates { totalCount } }",
+        "{ payments { totalCount } }",
+        "{ socialContracts { totalCount } }",
+    ):
+        assert codes(anonymous(query)) == ["not_authenticated"], query
+
+    worker1 = gql("torun", user=world.worker1)
+    assert worker1.data(NODE, {"id": grant})["node"]["__typename"] == "ProgrammeGrant"
+    assert worker1.data(NODE, {"id": programme})["node"]["__typename"] == "BenefitProgramme"
+    assert worker1.data(NODE, {"id": rate})["node"]["__typename"] == "IncomeCriterionRate"
+    assert codes(gql("torun", user=world.worker2)(NODE, {"id": grant})) == ["other_district"]
+    body = worker1(
+        "query($d: ID) { programmeGrants(districtId: $d) { totalCount } }", {"d": gid("District", world.two.pk)}
+    )
+    assert codes(body) == ["other_district"]
+    body = worker1("query($p: ID) { programmeGrants(programmeId: $p) { totalCount } }", {"p": grant})
+    assert codes(body) == ["invalid_id"]
+
+    gdansk = gql("gdansk", user=world.gdansk_director)
+    for node_id in (grant, programme, rate):
+        body = gdansk(NODE, {"id": node_id})
+        assert body["data"]["node"] is None and codes(body) == ["not_found"]
+    body = gdansk("query($p: ID) { programmeGrants(programmeId: $p) { totalCount } }", {"p": programme})
+    assert codes(body) == ["not_found"] and body["data"]["programmeGrants"] is None
