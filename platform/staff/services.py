@@ -22,8 +22,8 @@ from django_tenants.utils import get_public_schema_name
 from ostoja.platform.accounts.validation import Errors, check_password, clean_email, clean_username, require_text
 from ostoja.platform.audit.models import AuditAction
 from ostoja.platform.audit.services import diff, record
-from ostoja.platform.errors import Conflict, ValidationFailed
-from ostoja.platform.staff.access import require_role
+from ostoja.platform.errors import Conflict, NotFound, ValidationFailed
+from ostoja.platform.staff.access import require_role, staff_profile
 from ostoja.platform.staff.models import Role, StaffProfile
 from ostoja.tenants.configuration.models import Department, District, Team
 from ostoja.tenants.configuration.phones import normalize_phone
@@ -447,3 +447,55 @@ def staff_members():
 def _center_has_districts() -> bool:
     """A center without districts (Toruń, Gdańsk in the demo) has social workers for the whole city."""
     return District.objects.exists()
+
+
+# --- reading (any staff member of the center) --------------------------------------------------
+
+
+def _check_reader(actor) -> None:
+    if actor is None or (getattr(actor, "is_superuser", False) and getattr(actor, "is_active", False)):
+        return
+    staff_profile(actor)
+
+
+def staff_profiles(actor, *, role=None, district=None, active: bool | None = None, search: str = ""):
+    """The center's staff profiles for any staff member of the center, with their user, department, team and
+    districts. ``role`` (a Role value), ``district`` (a District or its id), ``active`` and ``search`` (every
+    word in the username, first or last name or e-mail) narrow the list."""
+    require_center_schema()
+    _check_reader(actor)
+    queryset = StaffProfile.objects.select_related("user", "department", "team").prefetch_related("districts")
+    if role:
+        value = getattr(role, "value", role)
+        if value not in Role.values:
+            raise ValidationFailed(
+                _("“%(role)s” is not a staff role."), code="unknown_role", field="role", params={"role": value}
+            )
+        queryset = queryset.filter(roles__contains=[value])
+    if district is not None:
+        district_obj = _lookup(District, district, by="code")
+        if district_obj is None:
+            raise NotFound(code="not_found", field="district")
+        queryset = queryset.filter(districts=district_obj)
+    if active is not None:
+        queryset = queryset.filter(user__is_active=active)
+    for word in (search or "").split():
+        queryset = queryset.filter(
+            models.Q(user__username__icontains=word)
+            | models.Q(user__first_name__icontains=word)
+            | models.Q(user__last_name__icontains=word)
+            | models.Q(user__email__icontains=word)
+        )
+    return queryset.order_by("user__last_name", "user__first_name", "user__username", "pk")
+
+
+def access_staff_member(actor, pk) -> StaffProfile:
+    """One staff profile of this center by its primary key, for any staff member; NotFound otherwise."""
+    require_center_schema()
+    _check_reader(actor)
+    profile = (
+        StaffProfile.objects.select_related("user", "department", "team").prefetch_related("districts").filter(pk=pk)
+    ).first()
+    if profile is None:
+        raise NotFound(code="not_found")
+    return profile

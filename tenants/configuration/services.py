@@ -9,7 +9,7 @@ written and recorded in the audit log. Run them inside the center's schema.
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
@@ -17,8 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ostoja.platform.audit.services import diff, record, snapshot
 from ostoja.platform.errors import NotFound, ValidationFailed
-from ostoja.platform.staff.access import require_role
+from ostoja.platform.staff.access import require_role, staff_profile
 from ostoja.platform.staff.models import Role
+from ostoja.tenants.configuration import hours
+from ostoja.tenants.configuration.districts import DistrictLookup, district_for
 from ostoja.tenants.configuration.models import (
     Address,
     CenterSettings,
@@ -27,6 +29,7 @@ from ostoja.tenants.configuration.models import (
     Department,
     District,
     DistrictStreet,
+    HoursKind,
     Schedule,
     ScheduleRule,
     Team,
@@ -86,7 +89,19 @@ def _assign(obj, fields: dict) -> None:
     for name, value in fields.items():
         if value is None and name not in _NULLABLE.get(type(obj), ()):
             value = ""
+        field = obj._meta.get_field(name)
+        if field.is_relation and value is not None and not isinstance(value, models.Model):
+            value = _fetch_for(field.related_model, value, name)  # a primary key (the API passes those)
         setattr(obj, name, value)
+
+
+def _fetch_for(model, ref, field: str):
+    """``_fetch`` reporting the input field that named the missing object."""
+    try:
+        return _fetch(model, ref)
+    except NotFound as exc:
+        exc.field = field
+        raise
 
 
 _NULLABLE = {
@@ -380,3 +395,138 @@ def update_closure(actor, closure, **fields) -> Closure:
 
 def delete_closure(actor, closure) -> None:
     _delete(actor, Closure, closure)
+
+
+# --- reading (any staff member of the center) --------------------------------------------------
+
+
+def authorize_read(actor) -> None:
+    """Any staff member of the center may read its configuration; ``None`` is the system."""
+    if actor is None:
+        return
+    if getattr(actor, "is_superuser", False) and getattr(actor, "is_active", False):
+        return
+    staff_profile(actor)
+
+
+def current_center(actor):
+    """The center (tenant) whose schema is active."""
+    from django.db import connection
+
+    authorize_read(actor)
+    return connection.tenant
+
+
+def read_settings(actor) -> CenterSettings:
+    authorize_read(actor)
+    return get_settings()
+
+
+def addresses(actor):
+    authorize_read(actor)
+    return Address.objects.all()
+
+
+def contacts(actor):
+    authorize_read(actor)
+    return Contact.objects.select_related("department", "address")
+
+
+def departments(actor):
+    authorize_read(actor)
+    return Department.objects.select_related("address").prefetch_related("contacts")
+
+
+def teams(actor):
+    authorize_read(actor)
+    return Team.objects.select_related("department").prefetch_related("districts")
+
+
+def districts(actor, *, search: str = ""):
+    """Districts in their order, with their streets; ``search`` matches the code or the name."""
+    authorize_read(actor)
+    queryset = District.objects.prefetch_related("streets")
+    search = (search or "").strip()
+    if search:
+        queryset = queryset.filter(models.Q(code__icontains=search) | models.Q(name__icontains=search))
+    return queryset
+
+
+def schedules(actor, *, kind: str | None = None, district=None):
+    """Weekly schedules with their rules; ``kind`` and ``district`` (id) narrow them."""
+    authorize_read(actor)
+    queryset = Schedule.objects.select_related("district").prefetch_related("rules")
+    if kind:
+        queryset = queryset.filter(kind=_check_kind(kind))
+    if district is not None:
+        queryset = queryset.filter(district_id=_fetch_for(District, district, "district").pk)
+    return queryset
+
+
+def closures(actor, *, date_from: date | None = None, date_to: date | None = None, kind: str | None = None):
+    """Closures by date; ``kind`` also keeps the closures that apply to every kind."""
+    authorize_read(actor)
+    if date_from and date_to and date_from > date_to:
+        raise ValidationFailed(_("The period must not end before it starts."), code="period_reversed", field="to")
+    queryset = Closure.objects.all()
+    if date_from:
+        queryset = queryset.filter(date__gte=date_from)
+    if date_to:
+        queryset = queryset.filter(date__lte=date_to)
+    if kind:
+        queryset = queryset.filter(kind__in=("", _check_kind(kind)))
+    return queryset
+
+
+def access(actor, model, pk):
+    """One configuration object by its primary key, for any staff member; NotFound otherwise."""
+    authorize_read(actor)
+    if model not in EDITABLE:
+        raise NotFound(code="not_found")
+    return _fetch(model, pk)
+
+
+def find_district(actor, street: str, building=None) -> DistrictLookup:
+    """Which district serves ``street`` ``building`` (see ``districts.district_for``)."""
+    authorize_read(actor)
+    if not (street or "").strip():
+        raise ValidationFailed(_("Give the street."), code="required", field="street")
+    return district_for(street, building)
+
+
+def _check_kind(kind) -> str:
+    value = getattr(kind, "value", kind)
+    if value not in HoursKind.values:
+        raise ValidationFailed(
+            _("“%(value)s” is not a kind of hours."), code="invalid_kind", field="kind", params={"value": value}
+        )
+    return value
+
+
+def _district_ref(district):
+    return None if district is None else _fetch_for(District, district, "district")
+
+
+def open_now(actor, kind, *, district=None, moment: datetime | None = None) -> bool:
+    authorize_read(actor)
+    from django.utils import timezone
+
+    return hours.is_open(_check_kind(kind), moment or timezone.now(), _district_ref(district))
+
+
+def next_opening(actor, kind, *, district=None, after: datetime | None = None) -> datetime | None:
+    authorize_read(actor)
+    from django.utils import timezone
+
+    return hours.next_opening(_check_kind(kind), after or timezone.now(), _district_ref(district))
+
+
+def hours_on(actor, kind, day: date, *, district=None) -> list:
+    authorize_read(actor)
+    return hours.hours_on(_check_kind(kind), day, _district_ref(district))
+
+
+def hours_today(actor, *, moment: datetime | None = None) -> list:
+    """Every schedule's hours today (``hours.today_summary``)."""
+    authorize_read(actor)
+    return hours.today_summary(moment)

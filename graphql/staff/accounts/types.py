@@ -1,9 +1,12 @@
+"""Staff members of the center as staff see them (``ostoja.platform.staff.services``: any staff member of the
+center may read the staff list; administrators and the director manage it)."""
+
 import graphene
 
 from ostoja.graphql.core.ids import Node
+from ostoja.graphql.core.mutations import actor
 from ostoja.graphql.core.types import CountableConnection, ModelType
-from ostoja.graphql.staff.access import require_staff
-from ostoja.platform.errors import NotFound
+from ostoja.platform.staff import services
 from ostoja.platform.staff.models import Role as RoleChoices
 from ostoja.platform.staff.models import StaffProfile
 
@@ -15,7 +18,7 @@ class StaffMember(ModelType):
 
     class Meta:
         model = StaffProfile
-        fields = ("job_title", "department", "team")
+        fields = ("job_title", "phone", "department", "team")
         interfaces = (Node,)
         connection_class = CountableConnection
 
@@ -23,21 +26,19 @@ class StaffMember(ModelType):
     first_name = graphene.String(required=True)
     last_name = graphene.String(required=True)
     full_name = graphene.String(required=True)
-    is_active = graphene.Boolean(required=True)
+    email = graphene.String(required=True)
+    preferred_language = graphene.String(required=True, description="pl or en: the language of messages.")
+    is_active = graphene.Boolean(required=True, description="False: deactivated, cannot log in.")
     roles = graphene.List(graphene.NonNull(Role), required=True)
     districts = graphene.List(graphene.NonNull("ostoja.graphql.staff.configuration.types.District"), required=True)
 
     @classmethod
     def get_queryset(cls, queryset, info):
-        return queryset.select_related("user").prefetch_related("districts")
+        return queryset.select_related("user", "department", "team").prefetch_related("districts")
 
     @classmethod
     def access(cls, info, pk):
-        require_staff(info)
-        member = StaffProfile.objects.select_related("user").filter(pk=pk).first()
-        if member is None:
-            raise NotFound(code="not_found")
-        return member
+        return services.access_staff_member(actor(info), pk)
 
     def resolve_username(self, info):
         return self.user.username
@@ -50,6 +51,12 @@ class StaffMember(ModelType):
 
     def resolve_full_name(self, info):
         return self.user.get_full_name() or self.user.username
+
+    def resolve_email(self, info):
+        return self.user.email
+
+    def resolve_preferred_language(self, info):
+        return self.user.preferred_language
 
     def resolve_is_active(self, info):
         return self.user.is_active
