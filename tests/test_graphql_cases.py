@@ -56,6 +56,10 @@ def application(actor, who, received_on=date(2026, 11, 2), reasons=("ubostwo",),
 
 @pytest.fixture
 def w(torun):
+    return world()
+
+
+def world():
     """Two districts of Toruń (odd numbers of Testowa in I, even in II) and the staff of the tests."""
     with schema_context("torun"):
         one = District.objects.create(code="gql-rejon-1", name="Rejon I (gql)")

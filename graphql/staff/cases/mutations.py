@@ -72,7 +72,7 @@ class PersonPayloadMixin:
     person = graphene.Field(types.Person)
     district_status = graphene.Field(types.DistrictStatusEnum, description="How the district was found.")
     warnings = graphene.List(
-        graphene.NonNull(graphene.String), required=True, description="To show the user (no district found, …)."
+        graphene.NonNull(graphene.String), description="To show the user (no district found, …); null on errors."
     )
 
     @staticmethod
