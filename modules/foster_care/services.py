@@ -911,16 +911,7 @@ def list_children(
     """A page of children with ``current_placement`` and ``next_assessment`` set on each. Constant number
     of queries (count, children, placements, assessments, one audit entry)."""
     _check(actor, write=False)
-    # One statement for a page: the current placement and the planned assessment are unique per child
-    # (database constraints), so joining them cannot repeat a child.
-    queryset = (
-        FosterChild.objects.annotate(
-            current_placement=FilteredRelation("placements", condition=Q(placements__end_on__isnull=True)),
-            next_assessment=FilteredRelation("assessments", condition=Q(assessments__status=Assessment.Status.PLANNED)),
-        )
-        .select_related("person__district", "current_placement__family", "next_assessment")
-        .order_by("person__last_name", "person__first_name", "id")
-    )
+    queryset = children_in_care_queryset()
     if status:
         queryset = queryset.filter(status=status)
     if family_id is not None:
@@ -1364,6 +1355,20 @@ def candidates_queryset(actor, *, status: str | None = None, search: str = "", w
     return queryset
 
 
+def children_joined_queryset():
+    """Children with ``current_placement`` (and its family) and ``next_assessment`` joined in: one statement
+    for a page. The current placement and the planned assessment are unique per child (database constraints),
+    so the joins cannot repeat a child."""
+    return (
+        FosterChild.objects.annotate(
+            current_placement=FilteredRelation("placements", condition=Q(placements__end_on__isnull=True)),
+            next_assessment=FilteredRelation("assessments", condition=Q(assessments__status=Assessment.Status.PLANNED)),
+        )
+        .select_related("person__district", "current_placement__family", "next_assessment")
+        .order_by("person__last_name", "person__first_name", "id")
+    )
+
+
 def children_queryset(
     actor,
     *,
@@ -1375,16 +1380,7 @@ def children_queryset(
 ):
     """Children with ``current_placement`` (and its family) and ``next_assessment`` joined in."""
     _check(actor, write=False)
-    # One statement for a page: the current placement and the planned assessment are unique per child
-    # (database constraints), so joining them cannot repeat a child.
-    queryset = (
-        FosterChild.objects.annotate(
-            current_placement=FilteredRelation("placements", condition=Q(placements__end_on__isnull=True)),
-            next_assessment=FilteredRelation("assessments", condition=Q(assessments__status=Assessment.Status.PLANNED)),
-        )
-        .select_related("person__district", "current_placement__family", "next_assessment")
-        .order_by("person__last_name", "person__first_name", "id")
-    )
+    queryset = children_joined_queryset()
     if status:
         queryset = queryset.filter(status=status)
     if family_id is not None:
