@@ -646,6 +646,8 @@ def test_decision_list_refusals(gql, world, codes):
     assert codes(gql("torun")(DECISIONS)) == ["not_authenticated"]
     assert codes(gql("torun", user=world.director)(DECISIONS, {"first": 101})) == ["page_size"]
     assert codes(gql("torun", user=world.director)(DECISIONS, {"case": "bogus"})) == ["invalid_id"]
+    body = gql("torun", user=world.director)(DECISIONS, {"from": "2026-11-05", "to": "2026-11-01"})
+    assert codes(body) == ["period_reversed"] and body["errors"][0]["extensions"]["field"] == "issuedTo"
     # Toruń's IDs on Gdańsk: not found, never Gdańsk's rows with the same keys.
     body = gql("gdansk", user=world.gdansk_director)(DECISIONS, {"case": world.case1})
     assert codes(body) == ["not_found"] and body["data"]["decisions"] is None
@@ -671,6 +673,14 @@ def test_payment_list_filters_by_month_and_status(gql, world):
     assert months(orderBy="MONTH_DESC")[0] == "2027-02-01"
     assert months(user=world.worker1, status="PLANNED") == ["2026-12-01", "2027-01-01", "2027-02-01"]
     assert months(user=world.worker2) == []
+    search = """query($q: String) { payments(search: $q) { totalCount } decisions(search: $q) { totalCount }
+      socialContracts(search: $q) { totalCount } programmeGrants(search: $q) { totalCount } }"""
+    assert client.data(search, {"q": "kowal"})["payments"]["totalCount"] == 4
+    assert client.data(search, {"q": "zofia kowal"})["decisions"]["totalCount"] == 1
+    assert client.data(search, {"q": world.person1.pesel[:6]})["payments"]["totalCount"] == 4
+    assert client.data(search, {"q": "nowak"})["payments"]["totalCount"] == 0
+    body = client(PAYMENTS, {"from": "2027-02-01", "to": "2026-12-31"})
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["period_reversed"]
     node = client.data(PAYMENTS, {"first": 1})["payments"]["edges"][0]["node"]
     assert node["decision"] == {"kind": "GRANT", "case": {"id": world.case1}}
     assert node["person"]["district"] == {"name": "Rejon I (test)"}

@@ -23,6 +23,7 @@ from ostoja.modules.cases.models import (
     ProgrammeGrant,
     SocialContract,
 )
+from ostoja.modules.cases.selectors import _date_range, _person_search
 from ostoja.modules.cases.services import READ_ROLES, Scope, _get, scope_for
 from ostoja.platform.staff.access import staff_profile
 from ostoja.tenants.configuration.models import District
@@ -61,6 +62,12 @@ def _in_scope(queryset: QuerySet, scope: Scope, person_path: str, district_id=No
     return queryset
 
 
+def _search(queryset: QuerySet, search: str, person_path: str) -> QuerySet:
+    """Words of the person's first or last name, or the start of their PESEL (as in the cases lists)."""
+    condition = _person_search(search, person_path)
+    return queryset if condition is None else queryset.filter(condition)
+
+
 def _order(queryset: QuerySet, orders: dict, order_by: str | None, default: str) -> QuerySet:
     return queryset.order_by(*orders.get(order_by or default, orders[default]))
 
@@ -90,10 +97,12 @@ def decisions(
     issued_to: date | None = None,
     late: bool | None = None,
     programme_id=None,
+    search: str = "",
     order_by: str | None = None,
 ) -> QuerySet:
     """Decisions the caller may read, newest first unless ``order_by`` says otherwise."""
     scope = scope_for(actor, READ_ROLES, write=False)
+    _date_range(issued_from, issued_to, "issued_to")
     queryset = _in_scope(Decision.objects.select_related(*DECISION_RELATED), scope, "case__person", district_id)
     filters = {
         "case_id": case_id,
@@ -108,6 +117,7 @@ def decisions(
     queryset = queryset.filter(**{k: v for k, v in filters.items() if v is not None})
     if kinds:
         queryset = queryset.filter(kind__in=kinds)
+    queryset = _search(queryset, search, "case__person__")
     return _order(queryset, DECISION_ORDER, order_by, "issued_desc")
 
 
@@ -126,11 +136,13 @@ def payments(
     month_from: date | None = None,
     month_to: date | None = None,
     due_before: date | None = None,
+    search: str = "",
     order_by: str | None = None,
 ) -> QuerySet:
     """Payments the caller may read, by month. ``month_from``/``month_to`` are compared with the month the
     payment is for (any day of a month stands for that month)."""
     scope = scope_for(actor, READ_ROLES, write=False)
+    _date_range(month_from and month_from.replace(day=1), month_to and month_to.replace(day=1), "month_to")
     queryset = _in_scope(Payment.objects.select_related(*PAYMENT_RELATED), scope, "person", district_id)
     filters = {
         "decision_id": decision_id,
@@ -142,7 +154,7 @@ def payments(
         "month__lte": month_to.replace(day=1) if month_to else None,
         "due_on__lt": due_before,
     }
-    queryset = queryset.filter(**{k: v for k, v in filters.items() if v is not None})
+    queryset = _search(queryset.filter(**{k: v for k, v in filters.items() if v is not None}), search, "person__")
     return _order(queryset, PAYMENT_ORDER, order_by, "month_asc")
 
 
@@ -220,7 +232,7 @@ def access_programme_grant(actor, grant_id) -> ProgrammeGrant:
     return grant
 
 
-def programme_grants(actor, *, programme_id=None, person_id=None, district_id=None) -> QuerySet:
+def programme_grants(actor, *, programme_id=None, person_id=None, district_id=None, search: str = "") -> QuerySet:
     """Grants of programmes to the persons the caller may read, by person."""
     scope = scope_for(actor, READ_ROLES, write=False)
     queryset = _in_scope(
@@ -230,7 +242,7 @@ def programme_grants(actor, *, programme_id=None, person_id=None, district_id=No
         district_id,
     )
     filters = {"programme_id": programme_id, "person_id": person_id}
-    queryset = queryset.filter(**{k: v for k, v in filters.items() if v is not None})
+    queryset = _search(queryset.filter(**{k: v for k, v in filters.items() if v is not None}), search, "person__")
     return queryset.order_by("person__last_name", "person__first_name", "id")
 
 
@@ -259,10 +271,12 @@ def social_contracts(
     concluded_from: date | None = None,
     concluded_to: date | None = None,
     valid_until_before: date | None = None,
+    search: str = "",
     order_by: str | None = None,
 ) -> QuerySet:
     """Social contracts the caller may read; ``valid_until_before`` finds those about to end (or ended)."""
     scope = scope_for(actor, READ_ROLES, write=False)
+    _date_range(concluded_from, concluded_to, "concluded_to")
     queryset = _in_scope(
         SocialContract.objects.select_related("case__person__district"), scope, "case__person", district_id
     )
@@ -274,5 +288,5 @@ def social_contracts(
         "concluded_on__lte": concluded_to,
         "valid_until__lt": valid_until_before,
     }
-    queryset = queryset.filter(**{k: v for k, v in filters.items() if v is not None})
+    queryset = _search(queryset.filter(**{k: v for k, v in filters.items() if v is not None}), search, "case__person__")
     return _order(queryset, CONTRACT_ORDER, order_by, "concluded_desc")

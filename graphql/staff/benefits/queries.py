@@ -68,6 +68,7 @@ class BenefitsQueries(graphene.ObjectType):
         issued_to=graphene.Date(),
         late=graphene.Boolean(description="Issued after the due date (true) or on time (false)."),
         programme_id=graphene.ID(),
+        search=graphene.String(description="Words of the person's name, or the start of their PESEL."),
         order_by=DecisionOrder(default_value=DecisionOrder.ISSUED_DESC.value),
         description="Decisions of the persons you may see, newest first.",
     )
@@ -82,6 +83,7 @@ class BenefitsQueries(graphene.ObjectType):
         month_from=graphene.Date(description="From this month on (any day of it)."),
         month_to=graphene.Date(description="Up to this month (any day of it)."),
         due_before=graphene.Date(),
+        search=graphene.String(description="Words of the person's name, or the start of their PESEL."),
         order_by=PaymentOrder(default_value=PaymentOrder.MONTH_ASC.value),
         description="Payments of the persons you may see, by month.",
     )
@@ -108,6 +110,7 @@ class BenefitsQueries(graphene.ObjectType):
         programme_id=graphene.ID(),
         person_id=graphene.ID(),
         district_id=graphene.ID(),
+        search=graphene.String(description="Words of the person's name, or the start of their PESEL."),
         description="Programme grants to the persons you may see, by name.",
     )
     social_contracts = ConnectionField(
@@ -119,6 +122,7 @@ class BenefitsQueries(graphene.ObjectType):
         concluded_from=graphene.Date(),
         concluded_to=graphene.Date(),
         valid_until_before=graphene.Date(description="Ending (or ended) before this day."),
+        search=graphene.String(description="Words of the person's name, or the start of their PESEL."),
         order_by=SocialContractOrder(default_value=SocialContractOrder.CONCLUDED_DESC.value),
         description="Social contracts of the persons you may see, newest first.",
     )
@@ -136,6 +140,7 @@ class BenefitsQueries(graphene.ObjectType):
             issued_to=args.get("issued_to"),
             late=args.get("late"),
             programme_id=_id(args.get("programme_id"), "BenefitProgramme", "programmeId"),
+            search=args.get("search") or "",
             order_by=_value(args.get("order_by")),
         )
 
@@ -151,6 +156,7 @@ class BenefitsQueries(graphene.ObjectType):
             month_from=args.get("month_from"),
             month_to=args.get("month_to"),
             due_before=args.get("due_before"),
+            search=args.get("search") or "",
             order_by=_value(args.get("order_by")),
         )
 
@@ -174,6 +180,7 @@ class BenefitsQueries(graphene.ObjectType):
             programme_id=_id(args.get("programme_id"), "BenefitProgramme", "programmeId"),
             person_id=_id(args.get("person_id"), "Person", "personId"),
             district_id=_id(args.get("district_id"), "District", "districtId"),
+            search=args.get("search") or "",
         )
 
     def resolve_social_contracts(self, info, **args):
@@ -186,5 +193,6 @@ class BenefitsQueries(graphene.ObjectType):
             concluded_from=args.get("concluded_from"),
             concluded_to=args.get("concluded_to"),
             valid_until_before=args.get("valid_until_before"),
+            search=args.get("search") or "",
             order_by=_value(args.get("order_by")),
         )
