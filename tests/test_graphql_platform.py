@@ -11,6 +11,7 @@ from ostoja.graphql.core.ids import to_global_id
 from ostoja.platform.accounts import services as accounts
 from ostoja.platform.accounts.tokens import create_api_token
 from ostoja.platform.audit.models import AuditEntry
+from ostoja.platform.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ostoja.platform.staff import services as staff
 from ostoja.platform.staff.models import Role
 from ostoja.tenants.models import Center, Domain, Partnership, PlatformRole
@@ -635,3 +636,87 @@ def test_account_updates_are_refused_to_partners(gql, operator, partner, codes):
     assert codes(payload) == ["OPERATOR_REQUIRED"]
     connection.set_schema_to_public()
     assert get_user_model().objects.get(pk=operator.pk).is_active
+
+
+# --- node, me, and the services behind the schema -----------------------------------------------------------------
+
+NODE_ANY = """query($id: ID!) { node(id: $id) {
+  id ... on CenterDomain { domain } ... on Partnership { name } ... on PlatformAccount { username } } }"""
+
+
+def test_node_fetches_every_platform_type_for_operators_only(gql, operator, partner, pomorze, torun, codes):
+    client = gql(None, user=operator)
+    domain = Domain.objects.get(domain="torun.localhost")
+    assert client.data(NODE_ANY, {"id": gid("CenterDomain", domain.pk)})["node"]["domain"] == "torun.localhost"
+    assert client.data(NODE_ANY, {"id": gid("Partnership", pomorze.pk)})["node"]["name"] == "Partnerzy pomorscy"
+    assert client.data(NODE_ANY, {"id": gid("PlatformAccount", partner.pk)})["node"]["username"] == "partner"
+    for type_name, pk in [("CenterDomain", domain.pk), ("Partnership", pomorze.pk), ("PlatformAccount", operator.pk)]:
+        body = gql(None, user=partner)(NODE_ANY, {"id": gid(type_name, pk)})
+        assert codes(body) == ["operator_required"] and no_data(body), type_name
+
+
+def test_me_still_answers_operators_and_partners(gql, operator, partner):
+    assert gql(None, user=operator).data("{ me { username role } }")["me"] == {
+        "username": "operator",
+        "role": "operator",
+    }
+    assert gql(None, user=partner).data("{ me { role partnership } }")["me"] == {
+        "role": "partner",
+        "partnership": "Partnerzy pomorscy",
+    }
+
+
+def test_center_usage_service_counts_any_centers_in_one_statement(torun, slupsk, in_schema, count_sql):
+    from ostoja.tenants import registry
+
+    seed_usage(in_schema, "slupsk", persons=4, open_cases=1, closed_cases=2, children=2)
+    connection.set_schema_to_public()
+    with count_sql() as sql:
+        usage = registry.center_usage(None, [torun, slupsk], figures=("persons", "open_cases", "children_in_care"))
+    assert sql.n == 1
+    assert usage == {
+        "slupsk": {"persons": 4, "open_cases": 1, "children_in_care": 2},
+        "torun": {"persons": 0, "open_cases": 0, "children_in_care": 0},
+    }
+    # Slugs are checked against the registry: an unknown name never reaches the SQL.
+    assert registry.center_usage(None, ["slupsk", 'x"; DROP SCHEMA torun; --'], figures=("persons",)) == {
+        "slupsk": {"persons": 4}
+    }
+    with pytest.raises(ValidationFailed) as info:
+        registry.center_usage(None, [torun], figures=("salaries",))
+    assert info.value.code == "invalid_figure"
+    with pytest.raises(PermissionDenied):
+        registry.center_usage(get_user_model()(username="anon"), [torun])
+
+
+def test_list_centers_service_validates_its_filters(operator, torun):
+    from ostoja.tenants import registry
+
+    with pytest.raises(ValidationFailed) as info:
+        registry.list_centers(operator, status="sleeping")
+    assert info.value.code == "invalid_status"
+    with pytest.raises(ValidationFailed) as info:
+        registry.list_centers(operator, voivodeship="bawaria")
+    assert info.value.code == "invalid_voivodeship"
+    assert [c.schema_name for c in registry.list_centers(operator, voivodeship="kujawsko-pomorskie")] == ["torun"]
+
+
+def test_domain_services_audit_and_keep_one_primary(operator, torun):
+    from ostoja.tenants import onboarding
+
+    added = onboarding.add_domain(operator, "torun", "Pomoc.Torun.pl", primary=True)
+    assert (added.domain, added.is_primary) == ("pomoc.torun.pl", True)
+    assert list(Domain.objects.filter(tenant=torun, is_primary=True).values_list("domain", flat=True)) == [
+        "pomoc.torun.pl"
+    ]
+    assert onboarding.set_primary_domain(operator, "pomoc.torun.pl").is_primary  # already: nothing changes
+    onboarding.remove_domain(operator, "torun.localhost")
+    with pytest.raises(Conflict) as info:
+        onboarding.remove_domain(operator, "pomoc.torun.pl")
+    assert info.value.code == "last_domain"
+    with pytest.raises(NotFound) as info:
+        onboarding.remove_domain(operator, "nigdzie.example.org")
+    assert info.value.code == "domain_not_found"
+    entry = AuditEntry.objects.filter(object_type="tenants.center", message="Domain added").get()
+    assert entry.changes["primary_domain"] == ["torun.localhost", "pomoc.torun.pl"]
+    assert entry.actor_label == "operator"
