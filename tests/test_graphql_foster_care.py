@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from ostoja.graphql.core.ids import to_global_id
+from ostoja.graphql.staff.foster_care.mutations import FosterCareMutations
 from ostoja.modules.cases.models import Person, Sex
 from ostoja.modules.cases.pesel import make_pesel
 from ostoja.modules.foster_care import services
@@ -802,3 +803,114 @@ def test_family_node_is_read_audited_and_not_found_elsewhere(gql, coordinator, w
     body = gql("slupsk", user=stranger)(NODE_FAMILY, {"id": family_id})
     assert codes(body) == ["not_found"] and not (body["data"] or {}).get("node")
     assert codes(gql("torun")(NODE_FAMILY, {"id": family_id})) == ["not_authenticated"]
+
+
+# --- every mutation: anonymous, wrong role, another center's IDs ------------------------------------------------
+
+
+def every_mutation(world):
+    """(document, variables) for each mutation, with valid input that names Toruń objects."""
+    with schema_context("torun"):
+        kid, fam, placement = world["child"], world["family"], world["placement"]
+        adult = person(date(1980, 1, 1))
+        candidate = services.register_candidate(
+            services.SYSTEM, name="K", desired_kind="related", applied_on=TODAY, persons=[(adult.pk, "grandparent")]
+        )
+        assessment = Assessment.objects.get(child=kid, status="planned")
+        meeting = services.plan_meeting(services.SYSTEM, kid.pk, planned_at=timezone.now(), participants="matka")
+        report = services.report_irregularity(services.SYSTEM, placement.pk, reported_on=TODAY, description="Opis")
+        notification = report.notifications.first()
+        coordinator_profile = StaffProfile.objects.get(user__username="koordynatorka")
+        other_kid = new_child(services.SYSTEM)
+        ids = {
+            "child": to_global_id("FosterChild", kid.pk),
+            "other_child": to_global_id("FosterChild", other_kid.pk),
+            "family": to_global_id("FosterFamily", fam.pk),
+            "other_family": to_global_id("FosterFamily", world["other"].pk),
+            "placement": to_global_id("Placement", placement.pk),
+            "person": to_global_id("Person", adult.pk),
+            "candidate": to_global_id("Candidate", candidate.pk),
+            "assessment": to_global_id("Assessment", assessment.pk),
+            "meeting": to_global_id("ParentMeeting", meeting.pk),
+            "report": to_global_id("IrregularityReport", report.pk),
+            "notification": to_global_id("Notification", notification.pk),
+            "coordinator": to_global_id("StaffMember", coordinator_profile.pk),
+        }
+    today = str(TODAY)
+    return [
+        (REGISTER_CANDIDATE, {"input": candidate_input(ids["person"])}),
+        (REFER, {"id": ids["candidate"]}),
+        (TRAINED, {"id": ids["candidate"], "on": today}),
+        (REJECT, {"id": ids["candidate"], "reason": "Rezygnacja"}),
+        (QUALIFY, {"id": ids["candidate"]}),
+        (
+            CREATE_FAMILY,
+            {
+                "input": {
+                    "name": "R",
+                    "kind": "PROFESSIONAL",
+                    "members": [{"personId": ids["person"], "relation": "NOT_RELATED"}],
+                }
+            },
+        ),
+        (ADD_MEMBER, {"f": ids["family"], "p": ids["person"], "r": "NOT_RELATED"}),
+        (CHANGE_STATUS, {"id": ids["family"], "s": "SUSPENDED"}),
+        (ASSIGN, {"f": ids["family"], "c": ids["coordinator"]}),
+        (REGISTER_CHILD, {"p": ids["person"]}),
+        (MARK_SIBLINGS, {"ids": [ids["child"], ids["other_child"]]}),
+        (SET_GOAL, {"id": ids["child"]}),
+        (
+            PLACE,
+            {
+                "input": {
+                    "childId": ids["other_child"],
+                    "familyId": ids["other_family"],
+                    "startOn": today,
+                    "courtOrderReference": "III Nsm 9/26",
+                    "reason": "Powód",
+                }
+            },
+        ),
+        (END, {"id": ids["placement"], "on": today, "r": "RETURN_HOME"}),
+        (RECORD_ASSESSMENT, {"id": ids["assessment"], "on": today}),
+        (PLAN_MEETING, {"id": ids["child"], "at": timezone.now().isoformat(), "who": "ojciec"}),
+        (HELD, {"id": ids["meeting"]}),
+        (CANCEL, {"id": ids["meeting"], "r": "Choroba"}),
+        (ADD_EXPENSE, {"id": ids["child"], "amount": "10"}),
+        (GRANT_ALLOWANCE, {"id": ids["child"], "from": today, "to": today}),
+        (START_LEAVING, {"id": ids["child"], "mentor": "Ewa"}),
+        (EDUCATION, {"id": ids["child"], "to": "2029-05-19"}),
+        (REPORT, {"id": ids["placement"], "d": "Opis"}),
+        (SENT, {"id": ids["notification"], "on": today}),
+        (CLOSE, {"id": ids["report"]}),
+        (SETTINGS, {"input": {"childIntervalMonths": 4}}),
+    ]
+
+
+def audit_count(slug):
+    from ostoja.platform.audit.models import AuditEntry
+
+    with schema_context(slug):
+        return AuditEntry.objects.exclude(action="read").count()
+
+
+def test_every_mutation_refuses_anonymous_and_other_roles_and_changes_nothing(gql, world, worker, codes):
+    mutations = every_mutation(world)
+    assert len(mutations) == len(FosterCareMutations._meta.fields)
+    before = audit_count("torun")
+    for client, code in ((gql("torun"), "NOT_AUTHENTICATED"), (gql("torun", user=worker), "ROLE_REQUIRED")):
+        for document, variables in mutations:
+            payload = client.mutate(document, variables)
+            assert codes(payload) == [code], (document, payload)
+    assert audit_count("torun") == before, "a refused mutation must not write anything"
+
+
+def test_every_mutation_with_ids_of_another_center_is_not_found(gql, world, codes, slupsk):
+    stranger = make_staff("slupsk", "szefowa", Role.FOSTER_CARE_COORDINATOR, Role.DIRECTOR)
+    client = gql("slupsk", user=stranger)
+    mutations = [(document, variables) for document, variables in every_mutation(world) if document != SETTINGS]
+    before = audit_count("torun"), audit_count("slupsk")
+    for document, variables in mutations:  # every one but the settings takes an ID
+        payload = client.mutate(document, variables)
+        assert codes(payload) == ["NOT_FOUND"], (document, payload)
+    assert (audit_count("torun"), audit_count("slupsk")) == before
