@@ -413,7 +413,8 @@ def test_deactivation_is_refused_to_partners_unknown_and_foreign_ids(gql, operat
 
 PARTNERSHIPS = """query($search: String) {
   partnerships(search: $search, first: 10) {
-    totalCount edges { node { id name centers { slug primaryDomain usage { persons openCases } } } }
+    totalCount edges { node { id name centers { slug primaryDomain usage { persons openCases } }
+      partners { username role partnership { name } } } }
   }
 }"""
 CREATE_PARTNERSHIP = """mutation($input: CreatePartnershipInput!) {
@@ -424,7 +425,9 @@ SET_CENTERS = """mutation($id: ID!, $centers: [ID!]!) {
 }"""
 
 
-def test_operator_lists_partnerships_with_centers_in_constant_sql(gql, operator, pomorze, torun, count_sql, in_schema):
+def test_operator_lists_partnerships_with_centers_in_constant_sql(
+    gql, operator, partner, pomorze, torun, count_sql, in_schema
+):
     seed_usage(in_schema, "gdansk", persons=2, open_cases=1, closed_cases=0, children=0)
     accounts.create_partnership(None, name="Kujawy", centers=["torun"])
     client = gql(None, user=operator)
@@ -439,9 +442,21 @@ def test_operator_lists_partnerships_with_centers_in_constant_sql(gql, operator,
         "gdansk": {"persons": 2, "openCases": 1},
         "slupsk": {"persons": 0, "openCases": 0},
     }
+    partners = {edge["node"]["name"]: edge["node"]["partners"] for edge in data["edges"]}
+    assert partners == {
+        "Kujawy": [],
+        "Partnerzy pomorscy": [
+            {"username": "partner", "role": "PARTNER", "partnership": {"name": "Partnerzy pomorscy"}}
+        ],
+    }
     usage = [q for q in sql.queries if "UNION ALL" in q]
     assert len(usage) == 1, "the usage of every center of every partnership on the page comes from one statement"
-    assert sql.n <= 8, f"auth (3), count, page, centers, their domains, usage — not a query per partnership: {sql.n}"
+    assert sql.n <= 9, f"auth (3), count, page, centers, their domains, partners, usage — constant: {sql.n}"
+    accounts.create_partnership(None, name="Wszyscy", centers=["torun", "slupsk", "gdansk"])
+    accounts.create_platform_account(None, username="p2", email="p2@x.example", role="partner", partnership="Kujawy")
+    with count_sql() as more:
+        assert client.data(PARTNERSHIPS)["partnerships"]["totalCount"] == 3
+    assert more.n == sql.n, "more partnerships, centers and partners must not mean more SQL statements"
     assert client.data(PARTNERSHIPS, {"search": "kuj"})["partnerships"]["totalCount"] == 1
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name
 
@@ -317,11 +317,19 @@ def update_platform_account(actor, user, **changes):
 # --- Reading (operators) ---------------------------------------------------------------------------------
 
 
+def _partners_prefetch() -> Prefetch:
+    """A partnership's partner accounts with their users (``partnership.partners.all()``), by username."""
+    return Prefetch(
+        "partners",
+        queryset=PlatformAccount.objects.select_related("user", "partnership").order_by("user__username"),
+    )
+
+
 def list_partnerships(actor, *, search: str | None = None):
     """Partnerships with their centers (prefetched), by name; operators only."""
     require_public_schema()
     _check_operator(actor)
-    queryset = Partnership.objects.prefetch_related("centers").order_by("name", "id")
+    queryset = Partnership.objects.prefetch_related("centers", _partners_prefetch()).order_by("name", "id")
     text = (search or "").strip()
     if text:
         queryset = queryset.filter(name__icontains=text)
@@ -331,7 +339,7 @@ def list_partnerships(actor, *, search: str | None = None):
 def get_partnership(actor, pk: int) -> Partnership:
     require_public_schema()
     _check_operator(actor)
-    partnership = Partnership.objects.prefetch_related("centers").filter(pk=pk).first()
+    partnership = Partnership.objects.prefetch_related("centers", _partners_prefetch()).filter(pk=pk).first()
     if partnership is None:
         raise NotFound(_("There is no such partnership."), code="partnership_not_found", field="partnership")
     return partnership

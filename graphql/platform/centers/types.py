@@ -142,6 +142,11 @@ class Partnership(ModelType):
         connection_class = CountableConnection
 
     centers = graphene.List(graphene.NonNull(Center), required=True)
+    partners = graphene.List(
+        graphene.NonNull("ostoja.graphql.platform.accounts.types.PlatformAccount"),
+        required=True,
+        description="The partnership's regional partner accounts.",
+    )
 
     @classmethod
     def access(cls, info, pk):
@@ -149,6 +154,9 @@ class Partnership(ModelType):
 
     def resolve_centers(self, info):
         return self.centers.all()
+
+    def resolve_partners(self, info):
+        return [account.user for account in self.partners.all()]
 
 
 class UsagePrimingConnectionField(ConnectionField):
