@@ -914,3 +914,55 @@ def test_every_mutation_with_ids_of_another_center_is_not_found(gql, world, code
         payload = client.mutate(document, variables)
         assert codes(payload) == ["NOT_FOUND"], (document, payload)
     assert (audit_count("torun"), audit_count("slupsk")) == before
+
+
+def test_every_foster_care_type_is_fetched_by_id_for_its_roles_only(gql, coordinator, worker, world, codes):
+    with schema_context("torun"):
+        kid = new_child(coordinator, born=date(2004, 5, 20))
+        placement = place(coordinator, kid, world["other"], start_on=date(2022, 1, 1))
+        leaving = services.start_leaving_care(
+            coordinator,
+            kid.pk,
+            mentor_name="Ewa",
+            programme="Plan",
+            programme_approved_on=date(2022, 4, 1),
+            started_on=date(2022, 5, 20),
+        )
+        report = services.report_irregularity(coordinator, placement.pk, reported_on=TODAY, description="Opis")
+        objects = {
+            "FamilyMember": world["family"].members.get().pk,
+            "Candidate": services.register_candidate(
+                coordinator, name="K", desired_kind="related", applied_on=TODAY, persons=[(person().pk, "sibling")]
+            ).pk,
+            "FosterFamily": world["family"].pk,
+            "FosterChild": kid.pk,
+            "Placement": placement.pk,
+            "Assessment": Assessment.objects.filter(child=kid).get().pk,
+            "ParentMeeting": services.plan_meeting(coordinator, kid.pk, planned_at=timezone.now(), participants="m").pk,
+            "ChildNeedsExpense": services.add_expense(
+                coordinator, kid.pk, kind="school", amount="10", granted_on=TODAY
+            ).pk,
+            "MaintenanceAllowance": services.grant_allowance(
+                coordinator, kid.pk, monthly_amount="1000", period_from=date(2022, 2, 1), period_to=date(2022, 2, 28)
+            ).pk,
+            "LeavingCare": leaving.pk,
+            "ContinuingEducationSupport": services.grant_education_support(
+                coordinator,
+                kid.pk,
+                school="UMK",
+                monthly_amount="500",
+                period_from=date(2024, 10, 1),
+                period_to=date(2025, 6, 30),
+            ).pk,
+            "IrregularityReport": report.pk,
+            "Notification": report.notifications.first().pk,
+        }
+    query = "query($id: ID!) { node(id: $id) { __typename id } }"
+    allowed, refused = gql("torun", user=coordinator), gql("torun", user=worker)
+    for type_name, pk in objects.items():
+        node_id = gid("torun", type_name, pk)
+        assert allowed.data(query, {"id": node_id})["node"] == {"__typename": type_name, "id": node_id}
+        assert codes(refused(query, {"id": node_id})) == ["role_required"], type_name
+        missing = gid("torun", type_name, 999999)
+        body = allowed(query, {"id": missing})
+        assert codes(body)[0].endswith("not_found") and body["data"]["node"] is None, type_name
