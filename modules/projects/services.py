@@ -15,10 +15,11 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.validators import slug_re
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, DecimalField, Exists, F, Func, OuterRef, Prefetch, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, JSONObject
 from django.db.models.lookups import Exact, IsNull
 from django.utils.translation import gettext_lazy as _
 from stdnum.pl import pesel as pesel_lib
@@ -1049,6 +1050,91 @@ def _words(search: str) -> list[str]:
     return [w for w in (search or "").split() if w]
 
 
+def _count_persons(condition: Q | None = None):
+    persons = (
+        Participant.objects.filter(condition or Q(), project_id=OuterRef("pk"))
+        .order_by()
+        .values("project_id")
+        .annotate(n=Count("person_id", distinct=True))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(persons, output_field=models.IntegerField()), 0)
+
+
+def _json_rows(queryset, **fields):
+    """The rows of ``queryset`` (correlated to the outer project) as one array of JSON objects."""
+    return ArraySubquery(queryset.order_by("id").values(row=JSONObject(**fields)))
+
+
+def _as_text(name):
+    return Cast(name, models.TextField())
+
+
+def _project_page_queryset():
+    """Projects with everything a list shows folded into the page's own statement: participant counts, the
+    coordinator, and JSON arrays of targets (with ``achieved``), funding sources and partners that
+    ``related_of`` turns back into model instances. A page then costs one statement (plus the count) whatever
+    its size or what it asks for."""
+    return Project.objects.select_related("coordinator__staff_profile").annotate(
+        participants_total=_count_persons(),
+        participants_active=_count_persons(Q(exited_on__isnull=True)),
+        targets_json=_json_rows(
+            targets_with_progress().filter(project_id=OuterRef("pk")),
+            **{name: name for name in ("id", "project_id", *TARGET_FIELDS) if name != "target_value"},
+            target_value=_as_text("target_value"),
+            achieved=_as_text("achieved"),
+        ),
+        funding_json=_json_rows(
+            FundingSource.objects.filter(project_id=OuterRef("pk")),
+            id="id",
+            project_id="project_id",
+            kind="kind",
+            description="description",
+            amount=_as_text("amount"),
+        ),
+        partners_json=_json_rows(
+            Partner.objects.filter(project_id=OuterRef("pk")),
+            id="id",
+            project_id="project_id",
+            name="name",
+            role_description="role_description",
+        ),
+    )
+
+
+def _decimal(value):
+    return None if value is None else Decimal(value)
+
+
+def related_of(project: Project, name: str) -> list:
+    """``targets`` (with ``achieved``), ``funding_sources`` or ``partners`` of a project: from the JSON a
+    list page carries (``projects_queryset``), from ``target_list`` or the database otherwise."""
+    rows = getattr(
+        project, {"targets": "targets_json", "funding_sources": "funding_json", "partners": "partners_json"}[name], None
+    )
+    if rows is not None:
+        if name == "targets":
+            targets = []
+            for row in rows:
+                values = {**row, "target_value": Decimal(row["target_value"])}
+                achieved = _decimal(values.pop("achieved"))
+                targets.append(_with(Target(**values), achieved=achieved, project=project))
+            return targets
+        if name == "funding_sources":
+            return [_with(FundingSource(**{**row, "amount": _decimal(row["amount"])}), project=project) for row in rows]
+        return [_with(Partner(**row), project=project) for row in rows]
+    if name == "targets":
+        cached = getattr(project, "target_list", None)
+        return cached if cached is not None else list(targets_with_progress().filter(project=project))
+    return list(getattr(project, name).all())
+
+
+def _with(obj, **attributes):
+    for key, value in attributes.items():
+        setattr(obj, key, value)
+    return obj
+
+
 def projects_queryset(
     actor,
     *,
@@ -1065,7 +1151,7 @@ def projects_queryset(
     ``active_from``/``active_to``: projects whose period (its known ends) overlaps that range. ``search``:
     every word must occur in the code, a title or the programme."""
     require_project_role(actor, write=False)
-    qs = _project_queryset().select_related("coordinator__staff_profile")
+    qs = _project_page_queryset()
     if status:
         qs = qs.filter(status=status)
     if programme:

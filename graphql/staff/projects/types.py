@@ -169,14 +169,13 @@ class Project(ModelType):
         return getattr(self.coordinator, "staff_profile", None) if self.coordinator_id else None
 
     def resolve_funding_sources(self, info):
-        return self.funding_sources.all()
+        return services.related_of(self, "funding_sources")
 
     def resolve_partners(self, info):
-        return self.partners.all()
+        return services.related_of(self, "partners")
 
     def resolve_targets(self, info):
-        targets = getattr(self, "target_list", None)
-        return targets if targets is not None else services.targets_with_progress().filter(project=self)
+        return services.related_of(self, "targets")
 
     def resolve_participants_total(self, info):
         total = getattr(self, "participants_total", None)
