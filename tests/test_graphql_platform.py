@@ -735,3 +735,15 @@ def test_domain_services_audit_and_keep_one_primary(operator, torun):
     entry = AuditEntry.objects.filter(object_type="tenants.center", message="Domain added").get()
     assert entry.changes["primary_domain"] == ["torun.localhost", "pomoc.torun.pl"]
     assert entry.actor_label == "operator"
+
+
+def test_centers_are_ordered(gql, operator, torun, slupsk, gdansk):
+    query = "query($order: CenterOrderBy) { centers(orderBy: $order) { edges { node { slug } } } }"
+    client = gql(None, user=operator)
+    for order, expected in [
+        ("SHORT_NAME", ["gdansk", "slupsk", "torun"]),
+        ("SHORT_NAME_DESC", ["torun", "slupsk", "gdansk"]),
+        ("CREATED_AT_DESC", ["gdansk", "slupsk", "torun"]),
+    ]:
+        edges = client.data(query, {"order": order})["centers"]["edges"]
+        assert [edge["node"]["slug"] for edge in edges] == expected, order
