@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.modules.cases.models import (
@@ -99,8 +99,10 @@ def decisions(
     programme_id=None,
     search: str = "",
     order_by: str | None = None,
+    with_payments: bool = False,
 ) -> QuerySet:
-    """Decisions the caller may read, newest first unless ``order_by`` says otherwise."""
+    """Decisions the caller may read, newest first unless ``order_by`` says otherwise; ``with_payments``
+    prefetches each decision's payments (one statement for the page)."""
     scope = scope_for(actor, READ_ROLES, write=False)
     _date_range(issued_from, issued_to, "issued_to")
     queryset = _in_scope(Decision.objects.select_related(*DECISION_RELATED), scope, "case__person", district_id)
@@ -118,6 +120,9 @@ def decisions(
     if kinds:
         queryset = queryset.filter(kind__in=kinds)
     queryset = _search(queryset, search, "case__person__")
+    if with_payments:
+        payments_of = Payment.objects.select_related("person__district", "form").order_by("month", "id")
+        queryset = queryset.prefetch_related(Prefetch("payments", queryset=payments_of))
     return _order(queryset, DECISION_ORDER, order_by, "issued_desc")
 
 

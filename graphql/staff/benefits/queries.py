@@ -2,6 +2,7 @@
 roles applied there), filtered and ordered; the connection paginates it."""
 
 import graphene
+from graphql.language import FieldNode, FragmentSpreadNode, InlineFragmentNode
 
 from ostoja.graphql.core.ids import decode_id
 from ostoja.graphql.core.mutations import actor
@@ -42,6 +43,26 @@ class PaymentOrder(graphene.Enum):
 class SocialContractOrder(graphene.Enum):
     CONCLUDED_DESC = "concluded_desc"
     VALID_UNTIL_ASC = "valid_until_asc"
+
+
+def _fields(info, selection_sets):
+    for selection_set in selection_sets:
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                yield selection.name.value, selection.selection_set
+            elif isinstance(selection, InlineFragmentNode):
+                yield from _fields(info, [selection.selection_set])
+            elif isinstance(selection, FragmentSpreadNode):
+                yield from _fields(info, [info.fragments[selection.name.value].selection_set])
+
+
+def _asks_for(info, name) -> bool:
+    """Whether the nodes of the connection being resolved select ``name``: a related list is prefetched only
+    then, so a page that does not show it costs no extra statement."""
+    level = [node.selection_set for node in info.field_nodes]
+    for step in ("edges", "node"):
+        level = [sub for field, sub in _fields(info, level) if field == step]
+    return any(field == name for field, _sub in _fields(info, level))
 
 
 def _id(value, type_name, field):
@@ -142,6 +163,7 @@ class BenefitsQueries(graphene.ObjectType):
             programme_id=_id(args.get("programme_id"), "BenefitProgramme", "programmeId"),
             search=args.get("search") or "",
             order_by=_value(args.get("order_by")),
+            with_payments=_asks_for(info, "payments"),
         )
 
     def resolve_payments(self, info, **args):

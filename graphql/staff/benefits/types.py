@@ -156,10 +156,16 @@ class Decision(ModelType):
     kind = graphene.Field(DecisionKind, required=True)
     status = graphene.Field(DecisionStatus, required=True)
     person = graphene.Field(PERSON, required=True, description="The person the case is about.")
+    payments = graphene.List(
+        graphene.NonNull(lambda: Payment), required=True, description="The payments it scheduled, by month."
+    )
 
     @classmethod
     def access(cls, info, pk):
         return benefits.access_decision(actor(info), pk)
+
+    def resolve_payments(self, info):
+        return self.payments.all()
 
     def resolve_kind(self, info):
         return DecisionKindChoices(self.kind)
