@@ -192,6 +192,8 @@ RESERVED_CENTER_SLUGS = {
     "information_schema",
     TENANT_BASE_SCHEMA,
 }
+# Seconds a host → center lookup stays cached (0: look it up on every request). See tenants/middleware.py.
+OSTOJA_HOST_CACHE_SECONDS = env.int("OSTOJA_HOST_CACHE_SECONDS", default=60)
 # Extra host names that serve the platform besides BASE_DOMAIN (e.g. www.ostoja.pl).
 PLATFORM_EXTRA_HOSTS = env.list("PLATFORM_EXTRA_HOSTS", default=[])
 # Login lockout: this many failures for one username on one host lock it for LOCKOUT seconds.

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -46,8 +47,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _back_to_public(request):
-    """Leave every pytest-style test on the public schema (not unittest classes: DESIGN.md §6)."""
+    """Leave every pytest-style test on the public schema (not unittest classes: DESIGN.md §6), with an empty
+    cache: entries written inside a test (host lookups, lockout counters) describe data its rollback undid."""
     yield
+    cache.clear()
     if not isinstance(getattr(request, "instance", None), unittest.TestCase):
         connection.set_schema_to_public()
 

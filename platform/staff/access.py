@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Q
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -19,10 +21,15 @@ def staff_profile(user) -> StaffProfile:
     cached = getattr(user, "_ostoja_staff_profile", None)
     if cached is not None:
         return cached
-    try:
-        profile = StaffProfile.objects.get(user=user)
-    except StaffProfile.DoesNotExist:
-        raise PermissionDenied(_("This account is not a staff member of this center."), code="not_staff") from None
+    # The district ids come with the profile (one statement): district scoping needs them on most requests.
+    profile = (
+        StaffProfile.objects.filter(user=user)
+        .annotate(_district_ids=ArrayAgg("districts__id", filter=Q(districts__isnull=False)))
+        .first()
+    )
+    if profile is None:
+        raise PermissionDenied(_("This account is not a staff member of this center."), code="not_staff")
+    profile._ostoja_district_ids = frozenset(profile._district_ids or ())
     user._ostoja_staff_profile = profile
     return profile
 
@@ -47,4 +54,7 @@ _role_names = lazy(_join_role_labels, str)
 
 
 def district_ids(profile: StaffProfile) -> set[int]:
+    cached = getattr(profile, "_ostoja_district_ids", None)
+    if cached is not None:
+        return set(cached)
     return set(profile.districts.values_list("id", flat=True))
