@@ -288,6 +288,8 @@ def test_projects_list_refused_and_not_shared_between_centers(gql, w, projects, 
     assert codes(gql("torun")(PROJECTS)) == ["not_authenticated"]
     assert gql("slupsk", user=w.stranger).data(PROJECTS)["projects"]["totalCount"] == 0
     assert codes(gql("torun", user=w.coordinator)("{ projects(first: 101) { totalCount } }")) == ["page_size"]
+    body = gql("torun", user=w.coordinator)(PROJECTS, {"from": "2018-01-01", "to": "2017-01-01"})
+    assert codes(body) == ["period_reversed"] and body["errors"][0]["extensions"]["field"] == "activeTo"
 
 
 NODE = """query($id: ID!) { node(id: $id) { id
@@ -532,6 +534,7 @@ def test_record_list_and_remove_achievements(gql, w, projects, codes):
     data = auditor.data(ACHIEVEMENTS, {"targetId": centers_id, "from": "2018-01-01", "to": "2018-12-31"})
     assert data["projectAchievements"]["totalCount"] == 1
     assert codes(gql("torun", user=w.worker)(ACHIEVEMENTS)) == ["role_required"]
+    assert codes(auditor(ACHIEVEMENTS, {"from": "2018-12-31", "to": "2018-01-01"})) == ["period_reversed"]
     assert codes(gql("slupsk", user=w.stranger)(ACHIEVEMENTS, {"targetId": centers_id})) == ["not_found"]
 
     assert codes(gql("slupsk", user=w.stranger).mutate(REMOVE_ACHIEVEMENT, {"id": achievement_id})) == ["NOT_FOUND"]
@@ -717,3 +720,50 @@ def test_projects_with_targets_cost_the_same_few_statements_for_5_and_50(gql, w,
         "funding in a constant number of statements (prefetch with subqueries), not per project or per target: a "
         f"page of 50 would otherwise cost 100+ queries; got {statements}"
     )
+
+
+def test_participants_and_achievements_cost_the_same_statements_for_5_and_50(gql, w, count_sql):
+    project = make_project(w.coordinator, "duzy", end_date=D(2030, 12, 31))
+    with schema_context("torun"):
+        target = services.add_target(
+            w.coordinator, project.pk, code="godziny", name_pl="Godziny", unit="hours", target_value="500",
+            measure="recorded",
+        )  # fmt: skip
+        for n in range(50):
+            services.record_achievement(w.coordinator, target.pk, value="2", achieved_on=D(2017, 1, 1 + n % 28))
+    for n in range(50):
+        person = make_person(f"Osoba{n:02d}")
+        in_torun(
+            services.enrol_participant,
+            w.coordinator,
+            project.pk,
+            person_id=person.pk,
+            enrolled_on=D(2017, 2, 1),
+            labour_market_status="inactive",
+        )
+    client = gql("torun", user=w.coordinator)
+    participants = """query($first: Int, $projectId: ID) { projectParticipants(first: $first, projectId: $projectId) {
+        totalCount edges { node { id sex ageGroup project { code } person { lastName district { name } } } } } }"""
+    achievements = """query($first: Int) { projectAchievements(first: $first) {
+        totalCount edges { node { id value target { code project { code } } } } } }"""
+    project_id = gid("Project", project.pk)
+    for query, variables, expected in (
+        # at most: domain, session, user, staff profile, count, page, and the audit insert of the persons read
+        (participants, {}, 7),
+        # ... and the project's access check
+        (participants, {"projectId": project_id}, 8),
+        (achievements, {}, 6),
+    ):
+        client.data(query, {"first": 1, **variables})
+        statements = {}
+        for first in (5, 50):
+            with count_sql() as sql:
+                data = client.data(query, {"first": first, **variables})
+            (connection,) = data.values()
+            assert len(connection["edges"]) == first
+            statements[first] = sql.n
+        assert statements[5] == statements[50] <= expected, (
+            "a page of participants or achievements must cost the same few statements whatever its size (projects, "
+            "persons, districts and targets joined, one audit insert for all persons read), not one per row; "
+            f"got {statements} for {query.split('(')[0]}"
+        )

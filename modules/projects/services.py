@@ -1050,6 +1050,11 @@ def _words(search: str) -> list[str]:
     return [w for w in (search or "").split() if w]
 
 
+def _check_range(start, end, field: str) -> None:
+    if start and end and start > end:
+        raise ValidationFailed(_("The period must not end before it starts."), code="period_reversed", field=field)
+
+
 def _count_persons(condition: Q | None = None):
     persons = (
         Participant.objects.filter(condition or Q(), project_id=OuterRef("pk"))
@@ -1151,6 +1156,7 @@ def projects_queryset(
     ``active_from``/``active_to``: projects whose period (its known ends) overlaps that range. ``search``:
     every word must occur in the code, a title or the programme."""
     require_project_role(actor, write=False)
+    _check_range(active_from, active_to, "active_to")
     qs = _project_page_queryset()
     if status:
         qs = qs.filter(status=status)
@@ -1234,6 +1240,7 @@ def achievements_queryset(
 ):
     """Recorded achievements with their targets and projects, of one project or target, or of all."""
     require_project_role(actor, write=False)
+    _check_range(date_from, date_to, "date_to")
     qs = Achievement.objects.select_related("target__project")
     if project_id is not None:
         qs = qs.filter(target__project=access_project(actor, project_id, write=False))
