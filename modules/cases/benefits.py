@@ -23,10 +23,9 @@ from ostoja.modules.cases.models import (
     ProgrammeGrant,
     SocialContract,
 )
-from ostoja.modules.cases.selectors import _date_range, _person_search
-from ostoja.modules.cases.services import READ_ROLES, Scope, _get, scope_for
+from ostoja.modules.cases.selectors import _date_range, _district_scope, _person_search
+from ostoja.modules.cases.services import READ_ROLES, _get, scope_for
 from ostoja.platform.staff.access import staff_profile
-from ostoja.tenants.configuration.models import District
 
 DECISION_ORDER = {
     "issued_desc": ("-issued_on", "-id"),
@@ -48,18 +47,6 @@ CONTRACT_ORDER = {
 
 DECISION_RELATED = ("case__person__district", "form", "programme", "criterion_rate", "amends__form")
 PAYMENT_RELATED = ("person__district", "form", "decision__form", "decision__case__person__district")
-
-
-def _in_scope(queryset: QuerySet, scope: Scope, person_path: str, district_id=None) -> QuerySet:
-    """Rows of persons the scope reaches; ``district_id`` narrows to one district (refused if not the caller's)."""
-    if district_id is not None:
-        scope.check(int(district_id), District.objects.filter(pk=district_id).values_list("name", flat=True).first())
-        return queryset.filter(**{f"{person_path}__district_id": district_id})
-    if scope.districts is not None:
-        return queryset.filter(
-            Q(**{f"{person_path}__district_id__in": scope.districts}) | Q(**{f"{person_path}__district__isnull": True})
-        )
-    return queryset
 
 
 def _search(queryset: QuerySet, search: str, person_path: str) -> QuerySet:
@@ -105,7 +92,7 @@ def decisions(
     prefetches each decision's payments (one statement for the page)."""
     scope = scope_for(actor, READ_ROLES, write=False)
     _date_range(issued_from, issued_to, "issued_to")
-    queryset = _in_scope(Decision.objects.select_related(*DECISION_RELATED), scope, "case__person", district_id)
+    queryset = _district_scope(Decision.objects.select_related(*DECISION_RELATED), scope, "case__person__", district_id)
     filters = {
         "case_id": case_id,
         "case__person_id": person_id,
@@ -148,7 +135,7 @@ def payments(
     payment is for (any day of a month stands for that month)."""
     scope = scope_for(actor, READ_ROLES, write=False)
     _date_range(month_from and month_from.replace(day=1), month_to and month_to.replace(day=1), "month_to")
-    queryset = _in_scope(Payment.objects.select_related(*PAYMENT_RELATED), scope, "person", district_id)
+    queryset = _district_scope(Payment.objects.select_related(*PAYMENT_RELATED), scope, "person__", district_id)
     filters = {
         "decision_id": decision_id,
         "decision__case_id": case_id,
@@ -240,10 +227,10 @@ def access_programme_grant(actor, grant_id) -> ProgrammeGrant:
 def programme_grants(actor, *, programme_id=None, person_id=None, district_id=None, search: str = "") -> QuerySet:
     """Grants of programmes to the persons the caller may read, by person."""
     scope = scope_for(actor, READ_ROLES, write=False)
-    queryset = _in_scope(
+    queryset = _district_scope(
         ProgrammeGrant.objects.select_related("programme", "person__district", "decision__form"),
         scope,
-        "person",
+        "person__",
         district_id,
     )
     filters = {"programme_id": programme_id, "person_id": person_id}
@@ -282,8 +269,8 @@ def social_contracts(
     """Social contracts the caller may read; ``valid_until_before`` finds those about to end (or ended)."""
     scope = scope_for(actor, READ_ROLES, write=False)
     _date_range(concluded_from, concluded_to, "concluded_to")
-    queryset = _in_scope(
-        SocialContract.objects.select_related("case__person__district"), scope, "case__person", district_id
+    queryset = _district_scope(
+        SocialContract.objects.select_related("case__person__district"), scope, "case__person__", district_id
     )
     filters = {
         "case_id": case_id,
