@@ -115,16 +115,22 @@ _NULLABLE = {
 
 
 def validate(obj) -> None:
-    """Run the model's validation and turn Django's ValidationError into ValidationFailed."""
+    """Run the model's validation and turn Django's ValidationError into ValidationFailed. A database
+    constraint's generic error (code ``invalid``) is left out when ``clean`` already reported the same problem
+    with its own code (``hours_reversed`` says what ``opens_before_closes`` says)."""
     try:
         obj.full_clean()
     except ValidationError as exc:
-        failure = ValidationFailed.from_django(exc)
-        for error in failure.errors:
+        errors = ValidationFailed.from_django(exc).errors
+        for error in errors:
             if error.field == NON_FIELD_ERRORS:
                 error.field = None
-        failure.field = failure.errors[0].field
-        raise failure from None
+        if any(e.field is None and e.code != "invalid" for e in errors):
+            errors = [e for e in errors if e.field is not None or e.code != "invalid"]
+        first = errors[0]
+        raise ValidationFailed(
+            first._message, code=first.code, field=first.field, params=first.params, errors=errors
+        ) from None
 
 
 def save_object(actor, obj: models.Model):
