@@ -556,8 +556,10 @@ EXIT = """mutation($id: ID!, $on: Date!, $reason: ExitReason!, $status: LabourMa
 UPDATE_PARTICIPANT = """mutation($id: ID!, $input: UpdateProjectParticipantInput!) {
   updateProjectParticipant(id: $id, input: $input) { participant { characteristics notes educationLevel }
   errors { field code } } }"""
-PARTICIPANTS = """query($projectId: ID, $status: ParticipantStatus, $search: String, $orderBy: ParticipantOrder) {
-  projectParticipants(first: 10, projectId: $projectId, status: $status, search: $search, orderBy: $orderBy) {
+PARTICIPANTS = """query($projectId: ID, $personId: ID, $status: ParticipantStatus, $search: String,
+                        $orderBy: ParticipantOrder) {
+  projectParticipants(first: 10, projectId: $projectId, personId: $personId, status: $status, search: $search,
+                      orderBy: $orderBy) {
     totalCount edges { node { isActive person { lastName } project { code } } } } }"""
 
 
@@ -678,6 +680,10 @@ def test_participants_list_filters_and_audits_the_persons_read(gql, w, projects,
     data = client.data(PARTICIPANTS, {"status": "EXITED", "search": "przykład"})["projectParticipants"]
     assert data["totalCount"] == 1
     assert client.data(PARTICIPANTS, {"search": "Kowalski"})["projectParticipants"]["totalCount"] == 0
+    data = client.data(PARTICIPANTS, {"personId": gid("Person", jan.pk)})["projectParticipants"]
+    assert [e["node"]["person"]["lastName"] for e in data["edges"]] == ["Nowak"]
+    foreign_person = gid("Person", make_person("Obca", slug="slupsk").pk, "slupsk")
+    assert codes(client(PARTICIPANTS, {"personId": foreign_person})) == ["not_found"]
     assert codes(gql("torun", user=w.worker)(PARTICIPANTS)) == ["role_required"]
     assert codes(gql("torun")(PARTICIPANTS)) == ["not_authenticated"]
     foreign = gql("slupsk", user=w.stranger)

@@ -1196,9 +1196,9 @@ def get_target(actor, target_id) -> Target:
         raise NotFound(_("There is no such target."), code="target_not_found") from None
 
 
-def participants_queryset(actor, *, project_id=None, status: str | None = None, search: str = ""):
-    """Participants (all projects, or one) with project and person. ``status``: ``active`` (not exited) or
-    ``exited``. ``search``: every word must occur in the person's first or last name or PESEL.
+def participants_queryset(actor, *, project_id=None, person_id=None, status: str | None = None, search: str = ""):
+    """Participants (all projects, or one; of one person) with project and person. ``status``: ``active`` (not
+    exited) or ``exited``. ``search``: every word must occur in the person's first or last name or PESEL.
 
     The rows are not audited here: whoever returns them calls ``record_participant_reads`` with the rows it
     actually shows (one page), so that every person whose data is read gets a ``read`` entry."""
@@ -1208,6 +1208,8 @@ def participants_queryset(actor, *, project_id=None, status: str | None = None, 
     else:
         require_project_role(actor, write=False)
         qs = Participant.objects.all()
+    if person_id is not None:
+        qs = qs.filter(person_id=person_id)
     if status == "active":
         qs = qs.filter(exited_on__isnull=True)
     elif status == "exited":

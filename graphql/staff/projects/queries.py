@@ -90,6 +90,7 @@ class ProjectsQueries(graphene.ObjectType):
     project_participants = AuditedConnectionField(
         types.Participant,
         project_id=graphene.ID(description="Of this project only (default: all projects)."),
+        person_id=graphene.ID(description="Enrolments of this person (in all projects)."),
         status=ParticipantStatus(),
         search=graphene.String(description="Words matched against first and last names and PESEL."),
         order_by=ParticipantOrder(),
@@ -134,10 +135,13 @@ class ProjectsQueries(graphene.ObjectType):
         )
         return _order(queryset, order_by, TARGET_ORDER)
 
-    def resolve_project_participants(self, info, project_id=None, status=None, search="", order_by=None, **_):
+    def resolve_project_participants(
+        self, info, project_id=None, person_id=None, status=None, search="", order_by=None, **_
+    ):
         queryset = services.participants_queryset(
             actor(info),
             project_id=_id(project_id, "Project", "projectId"),
+            person_id=_id(person_id, "Person", "personId"),
             status=_v(status),
             search=search or "",
         )
