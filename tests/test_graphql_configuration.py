@@ -758,3 +758,19 @@ def test_closures_close_the_office(gql, admin, worker, in_schema, codes):
     assert blank["errors"] == [{"field": "reason", "code": "BLANK"}]
     with in_schema("torun"):
         assert Closure.objects.count() == 1
+
+
+def test_a_district_schedule_and_a_foreign_district(gql, slupsk_admin, torun_objects, in_schema):
+    with in_schema("slupsk"):
+        rejon = District.objects.get(code="rejon-1")
+        services.delete_schedule(None, Schedule.objects.get(kind="reception", district=rejon))
+        rejon_id = to_global_id("District", rejon.pk)
+    client = gql("slupsk", user=slupsk_admin)
+    created = client.mutate(CREATE_SCHEDULE, {"input": {"kind": "RECEPTION", "district": rejon_id}})
+    assert created["errors"] == [] and created["schedule"]["district"] == {"code": "rejon-1"}
+    foreign = client.mutate(
+        CREATE_SCHEDULE, {"input": {"kind": "COMPLAINTS", "district": torun_objects["District"][1]}}
+    )
+    assert foreign == {"schedule": None, "errors": [{"field": "district", "code": "NOT_FOUND"}]}
+    with in_schema("slupsk"):
+        assert not Schedule.objects.filter(kind="complaints").exists()
