@@ -898,3 +898,21 @@ def test_programme_grant_and_rate_reads_are_refused_outside_the_scope(gql, world
         assert body["data"]["node"] is None and codes(body) == ["not_found"]
     body = gdansk("query($p: ID) { programmeGrants(programmeId: $p) { totalCount } }", {"p": programme})
     assert codes(body) == ["not_found"] and body["data"]["programmeGrants"] is None
+
+
+def test_list_filters_with_torun_ids_on_gdansk_are_not_found(gql, world, codes):
+    decision, _payments = granted(world)
+    gdansk = gql("gdansk", user=world.gdansk_director)
+    for query, variables in (
+        ("query($id: ID) { payments(decisionId: $id) { totalCount } }", {"id": gid("Decision", decision.pk)}),
+        ("query($id: ID) { payments(caseId: $id) { totalCount } }", {"id": world.case1}),
+        ("query($id: ID) { socialContracts(caseId: $id) { totalCount } }", {"id": world.case1}),
+        ("query($id: ID) { decisions(formId: $id) { totalCount } }", {"id": world.forms["zasilek-okresowy"]}),
+        ("query($id: ID) { payments(districtId: $id) { totalCount } }", {"id": gid("District", world.one.pk)}),
+    ):
+        body = gdansk(query, variables)
+        assert codes(body) == ["not_found"] and list(body["data"].values()) == [None], query
+    # Gdańsk's own lists hold nothing of Toruń's.
+    data = gdansk.data("{ decisions { totalCount } payments { totalCount } socialContracts { totalCount } }")
+    assert data == {"decisions": {"totalCount": 0}, "payments": {"totalCount": 0}, "socialContracts": {"totalCount": 0}}
+    assert codes(gql("torun", user=world.director)("{ formsOfHelp(first: 500) { totalCount } }")) == ["page_size"]
