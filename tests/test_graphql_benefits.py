@@ -428,6 +428,10 @@ def test_run_programme_grant_validation_and_conflict_change_nothing(gql, world, 
     assert codes(payload) == ["NOT_MONTHLY"]
     payload = client.mutate(RUN_PROGRAMME, {"input": programme_input(world, monthlyAmount="0")})
     assert codes(payload) == ["INVALID_AMOUNT"] and payload["errors"][0]["field"] == "monthlyAmount"
+    payload = client.mutate(RUN_PROGRAMME, {"input": programme_input(world, code="zły kod!", namePl=" ")})
+    assert [(e["field"], e["code"]) for e in payload["errors"]] == [("code", "INVALID_CODE"), ("namePl", "REQUIRED")]
+    payload = client.mutate(RUN_PROGRAMME, {"input": programme_input(world, code="x" * 61, legalBasis="a" * 301)})
+    assert codes(payload) == ["INVALID_CODE", "TOO_LONG"]
     assert in_torun(lambda: (BenefitProgramme.objects.count(), ProgrammeGrant.objects.count())) == (0, 0)
 
     assert client.mutate(RUN_PROGRAMME, {"input": programme_input(world)})["errors"] == []

@@ -143,6 +143,9 @@ def _user(actor):
     return None if actor is SYSTEM else actor
 
 
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
 # --- access ----------------------------------------------------------------------------------------
 
 
@@ -1441,6 +1444,29 @@ class ProgrammeResult:
     skipped: int = 0
 
 
+def _check_programme_texts(*, code: str, name_pl: str, name_en: str, legal_basis: str) -> None:
+    errors = []
+    if not code or len(code) > 60 or not SLUG_RE.fullmatch(code):
+        errors.append(
+            ValidationFailed(
+                _("The code is 1–60 lowercase letters, digits and hyphens (e.g. bon-cieplowniczy-2026)."),
+                code="invalid_code",
+                field="code",
+            )
+        )
+    for name, value, required in (
+        ("name_pl", name_pl, True),
+        ("name_en", name_en, True),
+        ("legal_basis", legal_basis, False),
+    ):
+        if required and not value:
+            errors.append(ValidationFailed(_("This field is required."), code="required", field=name))
+        elif len(value) > 300:
+            errors.append(ValidationFailed(_("At most 300 characters."), code="too_long", field=name))
+    if errors:
+        raise ValidationFailed(errors[0]._message, code=errors[0].code, field=errors[0].field, errors=errors)
+
+
 def grant_programme(
     actor,
     *,
@@ -1462,6 +1488,8 @@ def grant_programme(
     nothing new is created. A person with a grant of the source benefit in the period but no payment in any of
     the months (suspended, repealed), or whose case is closed, is ``skipped``. A constant number of queries."""
     scope_for(actor, PAYMENT_ROLES, write=True)
+    code, name_pl, name_en, legal_basis = (str(v or "").strip() for v in (code, name_pl, name_en, legal_basis))
+    _check_programme_texts(code=code, name_pl=name_pl, name_en=name_en, legal_basis=legal_basis)
     source, target = _form(source_form), _form(form)
     amount = _money(monthly_amount, "monthly_amount")
     first, last = month_start(first_month), month_start(last_month)

@@ -150,7 +150,16 @@ class RunProgrammeGrant(ServiceMutation):
     it. Idempotent: a person who already has it is counted, not granted again."""
 
     class Meta:
-        error_codes = ("unknown_form", "invalid_amount", "period_reversed", "not_monthly", "programme_mismatch")
+        error_codes = (
+            "unknown_form",
+            "invalid_amount",
+            "period_reversed",
+            "not_monthly",
+            "programme_mismatch",
+            "invalid_code",
+            "required",
+            "too_long",
+        )
 
     class Arguments:
         input = RunProgrammeGrantInput(required=True)
