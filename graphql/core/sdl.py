@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.utils import translation
 from django.utils.module_loading import import_string
 
 GRAPHQL_DIR = Path(__file__).resolve().parent.parent
@@ -18,7 +19,9 @@ def sdl_path(name: str) -> Path:
 
 
 def render(name: str) -> str:
-    return str(import_string(SCHEMAS[name])).strip() + "\n"
+    """The SDL in English, whatever LANGUAGE_CODE is (descriptions come from translatable model help texts)."""
+    with translation.override("en"):
+        return str(import_string(SCHEMAS[name])).strip() + "\n"
 
 
 def drifted() -> list[str]:

@@ -1,6 +1,7 @@
 """The platform schema: operators (centers, onboarding, domains, partner accounts) and partners (aggregates)."""
 
 import graphene
+from django.utils import translation
 
 from ostoja.graphql.core.ids import Node
 from ostoja.graphql.platform.accounts.mutations import PlatformAccountsMutations
@@ -19,4 +20,6 @@ class Mutation(PlatformAccountsMutations, CentersMutations, PartnersMutations, g
     pass
 
 
-schema = graphene.Schema(query=Query, mutation=Mutation)
+# Built in English: descriptions from translatable model help texts are fixed when the schema is built.
+with translation.override("en"):
+    schema = graphene.Schema(query=Query, mutation=Mutation)

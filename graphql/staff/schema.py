@@ -1,6 +1,7 @@
 """The staff schema: one Query and one Mutation root assembled from each module's queries and mutations."""
 
 import graphene
+from django.utils import translation
 
 from ostoja.graphql.core.ids import Node
 from ostoja.graphql.staff.accounts.mutations import AccountsMutations
@@ -41,4 +42,6 @@ class Mutation(
     pass
 
 
-schema = graphene.Schema(query=Query, mutation=Mutation)
+# Built in English: descriptions from translatable model help texts are fixed when the schema is built.
+with translation.override("en"):
+    schema = graphene.Schema(query=Query, mutation=Mutation)
