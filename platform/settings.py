@@ -229,3 +229,50 @@ OSTOJA_GRAPHQL_MAX_BATCH = env.int("OSTOJA_GRAPHQL_MAX_BATCH", default=10)
 OSTOJA_GRAPHQL_STRICT_ERROR_CODES = env.bool("OSTOJA_GRAPHQL_STRICT_ERROR_CODES", default=False)
 # Partner aggregates: counts from 1 to THRESHOLD-1 are suppressed (with secondary suppression).
 OSTOJA_SUPPRESSION_THRESHOLD = env.int("OSTOJA_SUPPRESSION_THRESHOLD", default=5)
+
+# --- Background work (platform/celery_app.py) ------------------------------------------------------------------
+# Redis or SQS in production; without it a broker that needs no server: kombu's filesystem transport under var/.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+CELERY_QUEUE_DIR = VAR_DIR / "celery"
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {
+        "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
+        "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
+        "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
+        "store_processed": False,
+        # the default (1 s) makes every task wait about a second (DESIGN.md §6)
+        "polling_interval": env.float("CELERY_POLLING_INTERVAL", default=0.05),
+    }
+    if CELERY_BROKER_URL.startswith("filesystem")
+    else {}
+)
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = "ostoja"
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE: dict = {}  # periodic tasks register here (platform/celery_app.py)
+CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_QUEUE_DIR / "beat-schedule")
+
+# --- Files ---------------------------------------------------------------------------------------------------------
+# A local folder (var/media) by default; S3 (or any S3-compatible server) when AWS_STORAGE_BUCKET_NAME is set.
+# Every key lives under centers/<schema>/ (platform/storage.py).
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default=None)
+AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default="eu-central-1")
+AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID", default=None)
+AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY", default=None)
+AWS_S3_SIGNATURE_VERSION = "s3v4"  # DESIGN.md §6
+AWS_DEFAULT_ACL = None  # private objects; access only through presigned links
+AWS_QUERYSTRING_AUTH = True
+AWS_QUERYSTRING_EXPIRE = env.int("OSTOJA_LINK_EXPIRES_SECONDS", default=300)
+AWS_S3_OBJECT_PARAMETERS = {"ServerSideEncryption": env("AWS_S3_SSE", default="AES256")}
+STORAGES = {
+    "default": (
+        {"BACKEND": "storages.backends.s3.S3Storage"}
+        if AWS_STORAGE_BUCKET_NAME
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
