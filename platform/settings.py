@@ -79,6 +79,7 @@ TENANT_APPS = [
     "ostoja.modules.cases",
     "ostoja.modules.foster_care",
     "ostoja.modules.projects",
+    "ostoja.platform.documents",
 ]
 INSTALLED_APPS = ["ostoja.tenants"] + [a for a in SHARED_APPS if a != "ostoja.tenants"]
 INSTALLED_APPS += [a for a in TENANT_APPS if a not in INSTALLED_APPS]

@@ -12,6 +12,8 @@ from ostoja.graphql.staff.cases.mutations import CasesMutations
 from ostoja.graphql.staff.cases.queries import CasesQueries
 from ostoja.graphql.staff.configuration.mutations import ConfigurationMutations
 from ostoja.graphql.staff.configuration.queries import ConfigurationQueries
+from ostoja.graphql.staff.documents.mutations import DocumentsMutations
+from ostoja.graphql.staff.documents.queries import DocumentsQueries
 from ostoja.graphql.staff.foster_care.mutations import FosterCareMutations
 from ostoja.graphql.staff.foster_care.queries import FosterCareQueries
 from ostoja.graphql.staff.projects.mutations import ProjectsMutations
@@ -25,6 +27,7 @@ class Query(
     BenefitsQueries,
     FosterCareQueries,
     ProjectsQueries,
+    DocumentsQueries,
     graphene.ObjectType,
 ):
     node = Node.Field(description="Any object of this center by its ID (IDs from another center are not found).")
@@ -37,6 +40,7 @@ class Mutation(
     BenefitsMutations,
     FosterCareMutations,
     ProjectsMutations,
+    DocumentsMutations,
     graphene.ObjectType,
 ):
     pass

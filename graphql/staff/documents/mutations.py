@@ -1,0 +1,5 @@
+import graphene
+
+
+class DocumentsMutations(graphene.ObjectType):
+    pass

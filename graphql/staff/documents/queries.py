@@ -1,0 +1,5 @@
+import graphene
+
+
+class DocumentsQueries(graphene.ObjectType):
+    pass
