@@ -1,8 +1,9 @@
 """``ostoja up [addrport]``: everything a fresh machine needs to show Ostoja — migrate (public schema, the
 center template, every center), seed the demo centers, print the URLs and logins, and serve.
 
-The web server runs in this process; background services (a Celery worker and beat, later) are listed in
-``BACKGROUND_SERVICES`` and run as child processes next to it, stopped when the server stops."""
+The web server runs in this process; background services (a Celery worker and the beat scheduler, see
+platform/celery_app.py) are listed in ``BACKGROUND_SERVICES`` and run as child processes next to it, stopped when
+the server stops."""
 
 from __future__ import annotations
 
@@ -14,8 +15,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ostoja.tenants.management.commands._console import EXIT_INVALID, console_for
 
-# (name, argv after `ostoja`) of each process started next to the web server.
-BACKGROUND_SERVICES: list[tuple[str, list[str]]] = []
+CELERY = ["-m", "celery", "-A", "ostoja.platform.celery_app"]
+# (name, argv after the Python interpreter) of each process started next to the web server. Threads: tasks wait
+# on the database and S3 more than on the CPU, and a thread pool does not fork a process per core.
+BACKGROUND_SERVICES: list[tuple[str, list[str]]] = [
+    ("the Celery worker", [*CELERY, "worker", "--pool=threads", "--concurrency=4", "--loglevel=INFO"]),
+    ("the Celery beat scheduler", [*CELERY, "beat", "--loglevel=INFO"]),
+]
 
 
 def parse_addrport(addrport: str) -> tuple[str, int]:
@@ -32,6 +38,9 @@ class Command(BaseCommand):
         parser.add_argument("addrport", nargs="?", default="0.0.0.0:8000", help="default 0.0.0.0:8000")
         parser.add_argument("--no-demo", action="store_true", help="do not seed the demo centers")
         parser.add_argument("--no-serve", action="store_true", help="stop after migrating and seeding")
+        parser.add_argument(
+            "--no-background", action="store_true", help="serve without the Celery worker and beat scheduler"
+        )
 
     def handle(self, *args, **opts):
         console = console_for(self)
@@ -46,7 +55,7 @@ class Command(BaseCommand):
         if opts["no_serve"]:
             return
 
-        children = self.start_background(console)
+        children = [] if opts["no_background"] else self.start_background(console)
         try:
             console.print(f"Serving on http://{opts['addrport']}/ — stop with Ctrl+C.")
             call_command("runserver", opts["addrport"], use_reloader=False)
@@ -56,8 +65,8 @@ class Command(BaseCommand):
     def start_background(self, console) -> list[tuple[str, subprocess.Popen]]:
         children = []
         for name, argv in BACKGROUND_SERVICES:
-            console.print(f"Starting {name}: ostoja {' '.join(argv)}")
-            children.append((name, subprocess.Popen([sys.executable, "-m", "ostoja.platform.cli", *argv])))  # noqa: S603
+            console.print(f"Starting {name}: python {' '.join(argv)}")
+            children.append((name, subprocess.Popen([sys.executable, *argv])))  # noqa: S603
         return children
 
     @staticmethod
