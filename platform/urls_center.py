@@ -9,6 +9,7 @@ from ostoja.platform.admin_sites import center_admin_site
 urlpatterns = [
     path("", include("ostoja.tenants.configuration.urls")),
     path("", include("ostoja.platform.accounts.urls")),
+    path("", include("ostoja.platform.documents.urls")),
     path("admin/", center_admin_site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     *graphql_urls(schema),

@@ -120,7 +120,7 @@ def test_staff_is_created_in_the_admin_through_the_service(torun_admin_client, i
     with in_schema("torun"):
         user = get_user_model().objects.get(username="mwisniewska")
         assert StaffProfile.objects.get(user=user).roles == ["social_worker"]
-        entry = AuditEntry.objects.get(object_id=str(user.pk), action=AuditAction.CREATE)
+        entry = AuditEntry.objects.get(object_type="accounts.user", object_id=str(user.pk), action=AuditAction.CREATE)
         assert entry.actor_label == "tadmin"
 
 
@@ -145,7 +145,10 @@ def test_staff_change_in_the_admin_is_audited(torun_admin_client, in_schema):
         user.refresh_from_db()
         assert not user.is_active
         assert user.staff_profile.roles == ["benefits_clerk", "auditor"]
-        changes = [e.changes for e in AuditEntry.objects.filter(object_id=str(user.pk), action="update")]
+        changes = [
+            e.changes
+            for e in AuditEntry.objects.filter(object_type="accounts.user", object_id=str(user.pk), action="update")
+        ]
         assert {"roles": ["benefits_clerk", "benefits_clerk,auditor"]} in changes
         assert {"is_active": [True, False]} in changes
 
@@ -248,7 +251,9 @@ def test_partner_account_is_created_in_the_platform_admin(operator_client, torun
     user = get_user_model().objects.get(username="pomorze")
     assert user.platform_account.partnership == partnership
     assert not user.is_staff
-    assert AuditEntry.objects.filter(object_id=str(user.pk), action="create", actor_label="operator").exists()
+    assert AuditEntry.objects.filter(
+        object_type="accounts.user", object_id=str(user.pk), action="create", actor_label="operator"
+    ).exists()
 
 
 def test_partnership_is_created_in_the_platform_admin(operator_client, slupsk, gdansk):
