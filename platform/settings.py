@@ -240,6 +240,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),  # default: ./control in the working directory
         "store_processed": False,
         # the default (1 s) makes every task wait about a second (DESIGN.md §6)
         "polling_interval": env.float("CELERY_POLLING_INTERVAL", default=0.05),
