@@ -58,22 +58,38 @@ from ostoja.platform.accounts import services as accounts  # noqa: E402
 from ostoja.tenants.models import Center, PlatformRole  # noqa: E402
 from ostoja.tenants.statistics import Statistics, statistics_centers  # noqa: E402
 
-QUERY = """
-query($from: Date!, $to: Date!, $centers: [String!]) {
-  partnerStatistics(from: $from, to: $to, centers: $centers) {
-    byReason { families { ...t } persons { ...t } }
-    byFormOfHelp { families { ...t } persons { ...t } }
-    decisionsByMonth { decisions { ...t } amounts { columns { key } rows { cells { value suppressed } } } }
-    childrenByFamilyKind { ...t }
-    projectTargets { targets { grandTotal { value } } achieved { rows { cells { value suppressed } } } }
-  }
+SELECTIONS = {
+    "byReason": "byReason { families { ...t } persons { ...t } }",
+    "byFormOfHelp": "byFormOfHelp { families { ...t } persons { ...t } }",
+    "decisionsByMonth": (
+        "decisionsByMonth { decisions { ...t } amounts { columns { key } rows { cells { value suppressed } } } }"
+    ),
+    "childrenByFamilyKind": "childrenByFamilyKind { ...t }",
+    "projectTargets": (
+        "projectTargets { targets { grandTotal { value } } achieved { rows { cells { value suppressed } } } }"
+    ),
 }
+FRAGMENT = """
 fragment t on CountTable {
   columns { key label }
   rows { center { shortName } cells { value suppressed reason } total { value suppressed } }
   totals { value suppressed } grandTotal { value suppressed }
 }
 """
+
+
+def query(*selections: str) -> str:
+    fragment = FRAGMENT if any("...t" in s for s in selections) else ""
+    return (
+        "query($from: Date!, $to: Date!, $centers: [String!]) {\n"
+        "  partnerStatistics(from: $from, to: $to, centers: $centers) {\n    "
+        + "\n    ".join(selections)
+        + "\n  }\n}\n"
+        + fragment
+    )
+
+
+QUERY = query(*SELECTIONS.values())
 
 TABLES = (
     Person,
@@ -222,9 +238,9 @@ def measure(label: str, call, runs: int) -> float:
 def bench(label: str, user, centers: list[str] | None, period: dict, runs: int) -> float:
     client = Client(HTTP_HOST=settings.BASE_DOMAIN)
     client.force_login(user)
-    body = json.dumps({"query": QUERY, "variables": {**period, "centers": centers}})
 
-    def request():
+    def request(document=QUERY):
+        body = json.dumps({"query": document, "variables": {**period, "centers": centers}})
         response = client.post("/graphql/", data=body, content_type="application/json")
         data = response.json()
         assert response.status_code == 200 and not data.get("errors"), data
@@ -238,7 +254,9 @@ def bench(label: str, user, centers: list[str] | None, period: dict, runs: int) 
         lambda: [getattr(Statistics(scope, *dates), f) for f in FIGURES],
         runs,
     )
-    return measure(f"{label}: GraphQL request ({len(scope)} centers)", request, runs)
+    for name, selection in SELECTIONS.items():
+        measure(f"{label}: {name} alone", lambda selection=selection: request(query(selection)), runs)
+    return measure(f"{label}: GraphQL request, every figure ({len(scope)} centers)", request, runs)
 
 
 def main() -> None:

@@ -15,29 +15,15 @@ SuppressionReason = graphene.Enum(
 )
 
 
-def _reason_description(value):
-    if value == SuppressionReason.PRIMARY:
-        return "The count is between 1 and the threshold."
-    if value == SuppressionReason.SECONDARY:
-        return "Hidden too, so that a hidden count cannot be recomputed from the totals."
-    return None
-
-
 class _CellFields:
     suppressed = graphene.Boolean(required=True, description="True when the value is hidden.")
     reason = graphene.Field(SuppressionReason, description="Why the value is hidden; null when it is shown.")
-
-    def resolve_reason(self, info):
-        return self.reason
 
 
 class CountCell(_CellFields, graphene.ObjectType):
     """A count (families, persons, decisions, children); ``value`` is null when suppressed."""
 
-    value = graphene.Int()
-
-    def resolve_value(self, info):
-        return None if self.value is None else int(self.value)
+    value = graphene.Int()  # counts come from SQL count() as ints
 
 
 class AmountCell(_CellFields, graphene.ObjectType):
