@@ -16,6 +16,11 @@ logger = logging.getLogger(__name__)
 
 
 class CenterScheduler(TenantAwarePersistentScheduler):
+    def install_default_entries(self, data):
+        """Celery's only default entry cleans a result backend; Ostoja configures none (it would run per center)."""
+        if self.app.conf.result_backend:
+            super().install_default_entries(data)
+
     @classmethod
     def get_queryset(cls):
         from ostoja.tenants.models import Center

@@ -119,7 +119,8 @@ def database_url() -> str:
 
 
 def use_broker(url: str, transport_options: dict) -> None:
-    """Point this process's app (the one sending) at a broker; cached connections to the old one are dropped."""
+    """Point this process's app (the one sending) at a broker; cached connections to the old one are dropped.
+    (Celery reads CELERY_BROKER_URL from the environment before its configuration: the fixture removes it.)"""
     app.conf.broker_url = url
     app.conf.broker_transport_options = transport_options
     if app._pool is not None:
@@ -187,6 +188,7 @@ def celery_worker(django_db_setup, tmp_path_factory):
     var_dir = tmp_path_factory.mktemp("celery-var")
     queue = var_dir / "celery"
     saved = (app.conf.broker_url, dict(app.conf.broker_transport_options or {}))
+    saved_env = os.environ.pop("CELERY_BROKER_URL", None)
     use_broker(
         "filesystem://",
         {
@@ -201,6 +203,8 @@ def celery_worker(django_db_setup, tmp_path_factory):
     worker.start()
     yield worker
     worker.stop()
+    if saved_env is not None:
+        os.environ["CELERY_BROKER_URL"] = saved_env
     use_broker(*saved)
 
 
@@ -345,3 +349,40 @@ def test_worker_retries_and_duplicates_do_not_duplicate_the_effect(committed_cen
         assert len(retries) == 2, "\n".join(log[-40:])
     assert ping_rows("gdansk", key) == ["schema=gdansk attempt=0"]
     assert ping_rows("gdansk", key, PING_DONE_OBJECT_TYPE) == ["retries=2"]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_beat_sends_a_periodic_task_to_every_active_center_or_once_to_the_platform(
+    committed_centers, celery_worker, tmp_path
+):
+    from ostoja.platform.beat import CenterScheduler
+    from ostoja.tenants.models import Center
+
+    Center.objects.filter(schema_name="gdansk").update(is_active=False)
+    centers_key, platform_key = uuid.uuid4().hex, uuid.uuid4().hex
+    scheduler = CenterScheduler(app=app, schedule_filename=str(tmp_path / "beat"), lazy=True)
+    schedule = scheduler._tenant_aware_beat_schedule_to_dict(
+        {
+            "centers": {"task": "platform.ping_audit", "schedule": 60, "args": (centers_key,), "tenant_schemas": None},
+            "platform": {
+                "task": "platform.ping_audit",
+                "schedule": 60,
+                "args": (platform_key,),
+                "tenant_schemas": ["public"],
+            },
+        }
+    )
+    for name, fields in schedule.items():
+        scheduler.apply_entry(scheduler.Entry(name=name, app=app, **fields))
+
+    log = celery_worker.log
+    for slug in ("torun", "slupsk"):
+        wait_for(lambda s=slug: ping_rows(s, centers_key, PING_DONE_OBJECT_TYPE), what=f"the {slug} run", log=log)
+        assert ping_rows(slug, centers_key) == [f"schema={slug} attempt=0"]
+    wait_for(lambda: ping_rows("public", platform_key, PING_DONE_OBJECT_TYPE), what="the platform run", log=log)
+    assert ping_rows("public", platform_key) == ["schema=public attempt=0"]
+    # the folder broker delivers in the order sent, and the solo worker runs one task at a time: had Gdańsk been
+    # sent a message (before the platform's), it would have run by now
+    assert ping_rows("gdansk", centers_key) == []  # inactive
+    assert ping_rows("torun", platform_key) == []
