@@ -326,3 +326,12 @@ def test_graphiql_only_for_logged_in_users_when_enabled(client_for, alicja, sett
     assert b"graphiql" in client.get("/graphql/", HTTP_ACCEPT="text/html").content.lower()
     settings.OSTOJA_GRAPHIQL = False
     assert b"graphiql" not in client.get("/graphql/", HTTP_ACCEPT="text/html").content.lower()
+
+
+def test_the_standard_validation_rules_still_apply(gql, alicja, codes):
+    """Our limits are added to graphql-core's rules, not instead of them: unknown fields and wrong types are refused."""
+    response = gql("torun", user=alicja).post("{ me { username noSuchField } }")
+    assert response.status_code == 400
+    assert "noSuchField" in response.json()["errors"][0]["message"]
+    response = gql("torun", user=alicja).post("{ partnerStatistics(from: 1) { __typename } }")  # a platform field
+    assert response.status_code == 400 and "data" not in response.json()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext as _
 from graphene.validation import DisableIntrospection, depth_limit_validator
-from graphql import GraphQLError, get_named_type
+from graphql import GraphQLError, get_named_type, specified_rules
 from graphql.language import FieldNode, FragmentSpreadNode, InlineFragmentNode, IntValueNode, OperationType
 from graphql.validation import ValidationRule
 
@@ -107,7 +107,13 @@ class AliasLimitRule(ValidationRule):
 
 
 def validation_rules() -> list:
-    rules = [depth_limit_validator(max_depth=settings.OSTOJA_GRAPHQL_MAX_DEPTH), CostLimitRule, AliasLimitRule]
+    # graphene-django passes these rules instead of graphql-core's, so the standard ones come first.
+    rules = [
+        *specified_rules,
+        depth_limit_validator(max_depth=settings.OSTOJA_GRAPHQL_MAX_DEPTH),
+        CostLimitRule,
+        AliasLimitRule,
+    ]
     if not settings.OSTOJA_GRAPHQL_INTROSPECTION:
         rules.append(DisableIntrospection)
     return rules
