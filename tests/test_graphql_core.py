@@ -335,3 +335,12 @@ def test_the_standard_validation_rules_still_apply(gql, alicja, codes):
     assert "noSuchField" in response.json()["errors"][0]["message"]
     response = gql("torun", user=alicja).post("{ partnerStatistics(from: 1) { __typename } }")  # a platform field
     assert response.status_code == 400 and "data" not in response.json()
+
+
+def test_nul_characters_are_refused_with_a_typed_error(gql, alicja, codes, in_schema):
+    body = gql("torun", user=alicja)("query($q: String) { persons(search: $q) { totalCount } }", {"q": "ab\x00c"})
+    assert codes(body) == ["invalid_characters"]
+    payload = gql("torun", user=alicja)(CREATE_TOKEN, {"name": "x\x00"})
+    assert codes(payload) == ["invalid_characters"] and payload["data"]["createApiToken"] is None
+    with in_schema("torun"):
+        assert not ApiToken.objects.exists()

@@ -20,6 +20,7 @@ from graphene_django.views import GraphQLView, HttpError
 
 from ostoja.graphql.core.errors import format_error
 from ostoja.graphql.core.limits import validation_rules
+from ostoja.graphql.core.middleware import RefuseNulCharacters
 from ostoja.platform.accounts.tokens import authenticate_token
 from ostoja.platform.errors import PermissionDenied
 
@@ -56,6 +57,7 @@ class OstojaGraphQLView(GraphQLView):
             translation.activate(language)
             request.LANGUAGE_CODE = language
         self.validation_rules = validation_rules()
+        self.middleware = [RefuseNulCharacters()]
         return super().dispatch(request, *args, **kwargs)
 
     def can_display_graphiql(self, request, data):
