@@ -41,7 +41,26 @@ class ModelType(DjangoObjectType):
 
 class ConnectionField(DjangoConnectionField):
     """A Relay connection whose rows always come from its resolver (a service's scoped queryset): a resolver
-    that returns None gives an empty page, never the whole table. Page size errors are typed."""
+    that returns None gives an empty page, never the whole table. Page size errors are typed.
+
+    ``after_page(info, nodes, args)``, if given, is called with the objects of the page once it is cut (to
+    audit what was shown, or to reveal per page what the list query left out)."""
+
+    def __init__(self, *args, after_page=None, **kwargs):
+        self.after_page = after_page
+        super().__init__(*args, **kwargs)
+
+    def wrap_resolve(self, parent_resolver):
+        resolve = super().wrap_resolve(parent_resolver)
+        if self.after_page is None:
+            return resolve
+
+        def resolve_then_hook(root, info, **args):
+            result = resolve(root, info, **args)
+            self.after_page(info, [edge.node for edge in result.edges], args)
+            return result
+
+        return resolve_then_hook
 
     @classmethod
     def connection_resolver(
