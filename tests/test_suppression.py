@@ -9,11 +9,15 @@ from ostoja.tenants.suppression import (
     PRIMARY,
     SECONDARY,
     Cell,
+    audit,
+    feasible_range,
     grid_with_totals,
     mask_like,
     pattern_of,
+    protected,
     recomputable,
     suppress,
+    suppression_pattern,
 )
 
 
@@ -73,7 +77,7 @@ def test_small_column_total_of_shown_cells_is_suppressed():
     assert recomputable(table) == []
 
 
-def test_a_zero_is_hidden_only_when_nothing_else_is_left():
+def test_a_zero_is_never_hidden():
     # Row 0: 2 is small; the other cells of the row are zeros, the row total (2) is small as well.
     # Column 0: [2, 40] with total 42: the smallest non-zero shown cell of the column is 40.
     table = suppress([[2, 0], [40, 9]], threshold=5)
@@ -81,19 +85,22 @@ def test_a_zero_is_hidden_only_when_nothing_else_is_left():
     assert table.row_totals[0].reason == PRIMARY
     assert table.cells[0][1] == Cell(0)
     assert recomputable(table) == []
-    # A line where the only candidates are zeros and one hidden cell: a zero is hidden.
+    # A line whose only other cells are zeros: its small total is primary too, the zeros stay shown.
     table = suppress([[3, 0, 0]], threshold=5)
     assert table.cells[0][0].reason == PRIMARY
     assert table.row_totals[0].reason == PRIMARY
+    assert [table.cells[0][1], table.cells[0][2]] == [Cell(0), Cell(0)]
     assert recomputable(table) == []
 
 
-def test_zero_chosen_when_it_is_the_only_candidate_left():
-    # Column 1 holds only zeros and its total; column 0 has 3 hidden (primary) so the totals line, row 0 and
-    # column 0 need a second hidden cell.
+def test_zeros_are_not_chosen_even_when_they_are_the_smallest_shown_cells():
+    # Column 1 holds only zeros: the old rule hid one of them for row 0 (3 + 0 = 3); a hidden zero protects nothing
+    # (nothing can be negative) and says the line has room. The smallest non-zero cell is hidden instead.
     table = suppress([[3, 0], [10, 0]], threshold=5)
-    assert recomputable(table) == []
     assert table.cells[0][0].reason == PRIMARY
+    assert table.cells[0][1] == Cell(0) and table.cells[1][1] == Cell(0) and table.column_totals[1] == Cell(0)
+    assert recomputable(table) == []
+    assert audit(grid_with_totals([[3, 0], [10, 0]]), pattern_of(table), 5) == []
 
 
 def test_secondary_suppression_cascades_until_stable():
@@ -156,3 +163,97 @@ def test_amounts_are_hidden_where_their_counts_are():
 def test_amounts_need_the_shape_of_their_counts():
     with pytest.raises(ValueError):
         mask_like([[1, 2, 3]], suppress([[10, 10]], threshold=5))
+
+
+# --- the audit: no combination of lines pins a hidden small count ----------------------------------------------
+
+# Found by the security review's LP check: every line of the old pattern had two hidden cells, yet the rows and
+# columns together give a = 1 exactly.
+REVIEW_EXAMPLE = [[1, 6, 8, 0, 3], [8, 0, 12, 5, 0], [4, 0, 20, 6, 0]]
+OLD_PATTERN_CELLS = [(0, 0), (0, 1), (0, 4), (1, 0), (1, 3), (2, 0), (2, 3), (3, 1), (3, 4)]
+
+
+def test_the_audit_finds_the_cell_the_old_rule_left_pinned():
+    grid = grid_with_totals(REVIEW_EXAMPLE)
+    old = [[PRIMARY if (i, j) in OLD_PATTERN_CELLS else None for j in range(6)] for i in range(4)]
+    assert all(sum(c is not None for c in row) != 1 for row in old)  # the old rule was satisfied …
+    assert feasible_range(grid, old, (0, 0)) == (0, 0)  # … and still a = 1 exactly
+    assert (0, 0) in audit(grid, old, 5)
+
+
+def test_the_review_example_is_protected():
+    grid = grid_with_totals(REVIEW_EXAMPLE)
+    pattern = suppression_pattern(grid, 5)
+    assert pattern[0][0] == PRIMARY
+    assert audit(grid, pattern, 5) == []
+    down, up = feasible_range(grid, pattern, (0, 0))
+    assert 1 - down <= 1 and 1 + up >= 4, (down, up)
+    assert not any(pattern[i][j] == SECONDARY and grid[i][j] == 0 for i in range(4) for j in range(6))
+
+
+def test_feasible_range_is_exact_on_a_small_table():
+    # [[2, 9], [9, 2]]: hide the four inner cells, show the totals (11, 11 / 11, 11): a can be 0 … 11.
+    grid = grid_with_totals([[2, 9], [9, 2]])
+    pattern = [[PRIMARY, SECONDARY, None], [SECONDARY, PRIMARY, None], [None, None, None]]
+    assert feasible_range(grid, pattern, (0, 0)) == (2, 9)
+    assert protected(grid, pattern, (0, 0), 5)
+    # Hiding only a row pair pins nothing either way but the column totals do: 2 is recomputable.
+    pattern = [[PRIMARY, SECONDARY, None], [None, None, None], [None, None, None]]
+    assert feasible_range(grid, pattern, (0, 0)) == (0, 0)
+    assert not protected(grid, pattern, (0, 0), 5)
+
+
+def brute_force_range(grid, pattern, position, cap):
+    """The integer values the hidden cell at ``position`` can take (0 … cap) with every shown cell kept: by
+    enumerating every completion of the hidden cells — an independent check of the flow computation."""
+    from itertools import product as combos
+
+    hidden = [(i, j) for i, row in enumerate(pattern) for j, r in enumerate(row) if r is not None]
+    h, w = len(grid), len(grid[0])
+    seen = set()
+    for guess in combos(range(cap + 1), repeat=len(hidden)):
+        g = [list(row) for row in grid]
+        for (i, j), v in zip(hidden, guess, strict=True):
+            g[i][j] = v
+        if all(sum(g[i][:-1]) == g[i][-1] for i in range(h)) and all(
+            sum(g[i][j] for i in range(h - 1)) == g[h - 1][j] for j in range(w)
+        ):
+            seen.add(g[position[0]][position[1]])
+    return min(seen), max(seen)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_feasible_range_agrees_with_brute_force_on_tiny_tables(seed):
+    import random
+
+    rng = random.Random(1000 + seed)
+    counts = [[rng.choice([0, 1, 2, 3, 4]) for _ in range(2)] for _ in range(1 + rng.randint(0, 1))]
+    grid = grid_with_totals(counts)
+    # The grand total stays shown: every cell lies in 0 … grand total, so enumerating up to it is exhaustive.
+    cells = [(i, j) for i in range(len(grid)) for j in range(len(grid[0])) if (i, j) != (len(grid) - 1, 2)]
+    chosen = rng.sample(cells, k=min(len(cells), rng.randint(2, 4)))
+    pattern = [[PRIMARY if (i, j) in chosen else None for j in range(len(grid[0]))] for i in range(len(grid))]
+    cap = grid[-1][-1]
+    for position in chosen:
+        low, high = brute_force_range(grid, pattern, position, cap)
+        down, up = feasible_range(grid, pattern, position, limit=cap)
+        value = grid[position[0]][position[1]]
+        assert (value - down, value + up) == (low, high), (counts, chosen, position)
+
+
+def test_no_primary_cell_is_ever_pinned_property():
+    """A few thousand random tables (shapes and small counts like the partners' figures): every primary cell's
+    feasible interval covers the whole small range or spans the threshold, and no zero is ever hidden."""
+    import random
+
+    rng = random.Random(2026)
+    for _ in range(3000):
+        rows, cols = rng.randint(1, 5), rng.randint(1, 6)
+        counts = [[rng.choice([0, 0, 1, 2, 3, 4, 5, 6, 8, 12, 20]) for _ in range(cols)] for _ in range(rows)]
+        grid = grid_with_totals(counts)
+        pattern = suppression_pattern(grid, 5)
+        assert audit(grid, pattern, 5) == [], counts
+        for i, row in enumerate(pattern):
+            for j, reason in enumerate(row):
+                assert not (reason is not None and grid[i][j] == 0), (counts, i, j)
+                assert (reason == PRIMARY) == (0 < grid[i][j] < 5)
