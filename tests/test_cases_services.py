@@ -939,3 +939,107 @@ def test_messages_and_labels_are_translated_to_polish(director, districts):
         with pytest.raises(Conflict) as refused:
             services.change_case_status(director, application.case_id, CaseStatus.ACTIVE_HELP)
         assert refused.value.message == "Sprawa nie może przejść ze stanu „otwarta” do „pomoc w toku”."
+
+
+# --- amounts out of range ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value, code",
+    [
+        ("1e30", "amount_too_large"),  # was InvalidOperation in quantize
+        ("123456789012345678", "amount_too_large"),  # was a numeric field overflow in the database
+        ("100000000", "amount_too_large"),  # one złoty beyond numeric(10, 2)
+        ("99999999.995", "amount_too_large"),  # rounds up beyond the field
+        ("NaN", "invalid_amount"),
+        ("sNaN", "invalid_amount"),
+        ("Infinity", "invalid_amount"),
+        ("-Infinity", "invalid_amount"),
+        ("-0.01", "invalid_amount"),
+        ("tysiąc", "invalid_amount"),
+        (None, "invalid_amount"),
+    ],
+)
+def test_an_income_out_of_range_is_a_validation_error_and_changes_nothing(director, districts, value, code):
+    head = new_person(director)
+    household = services.create_household(director, head.pk, head_income="1500")
+    member = household.members.get(person=head)
+    with pytest.raises(ValidationFailed) as refused:
+        services.set_member_income(director, member.pk, monthly_income=value)
+    assert (refused.value.code, refused.value.field) == (code, "monthly_income")
+    member.refresh_from_db()
+    assert member.monthly_income == Decimal("1500.00")
+
+
+def test_the_largest_income_fits_and_negative_zero_or_a_tiny_income_is_zero(director, districts):
+    head = new_person(director)
+    household = services.create_household(director, head.pk, head_income="99999999.99")
+    member = household.members.get(person=head)
+    assert member.monthly_income == Decimal("99999999.99")
+    for value in ("-0", "-0.00", "1e-999999", "-0.004"):
+        changed = services.set_member_income(director, member.pk, monthly_income=value)
+        assert str(changed.monthly_income) == "0.00", value  # never "-0.00" (in the audit log either)
+    assert services.set_member_income(director, member.pk, monthly_income="12.345").monthly_income == Decimal("12.35")
+
+
+def test_a_member_income_too_large_refuses_the_whole_household(director, districts):
+    head = new_person(director)
+    child = new_person(director, born=date(2015, 3, 4), sex=Sex.MALE)
+    with pytest.raises(ValidationFailed) as refused:
+        services.create_household(
+            director,
+            head.pk,
+            head_income=1000,
+            members=[{"person_id": child.pk, "relation": "child", "monthly_income": "1e30"}],
+        )
+    assert (refused.value.code, refused.value.field) == ("amount_too_large", "monthly_income")
+    assert "99" in refused.value.message
+
+
+def test_a_rate_out_of_range_or_rounding_to_zero_is_refused(director, center):
+    with pytest.raises(ValidationFailed) as refused:
+        services.add_income_criterion_rate(
+            director, valid_from=date(2030, 1, 1), single_person="99999999999", per_person_in_family="900"
+        )
+    assert (refused.value.code, refused.value.field) == ("amount_too_large", "single_person")
+    for value in ("1e-999999", "0.004", "-0", "NaN"):
+        with pytest.raises(ValidationFailed) as refused:
+            services.add_income_criterion_rate(
+                director, valid_from=date(2030, 1, 1), single_person="1000", per_person_in_family=value
+            )
+        assert (refused.value.code, refused.value.field) == ("invalid_amount", "per_person_in_family"), value
+    assert not IncomeCriterionRate.objects.filter(valid_from=date(2030, 1, 1)).exists()
+
+
+def test_a_decision_amount_too_large_is_refused(director, worker1, districts):
+    application = ready_for_decision(director, worker1, new_person(director), date(2026, 11, 2))
+    with pytest.raises(ValidationFailed) as refused:
+        services.issue_decision(
+            director,
+            application.case_id,
+            kind="grant",
+            form="zasilek-okresowy",
+            amount="1e30",
+            period_start=date(2026, 12, 1),
+            period_end=date(2027, 2, 28),
+            issued_on=date(2026, 11, 20),
+        )
+    assert (refused.value.code, refused.value.field) == ("amount_too_large", "amount")
+    assert not Decision.objects.filter(case_id=application.case_id).exists()
+
+
+def test_a_programme_amount_too_large_is_refused(director, clerk, center):
+    with pytest.raises(ValidationFailed) as refused:
+        services.grant_programme(clerk, **{**PROGRAMME, "monthly_amount": "12345678901234567.99"})
+    assert (refused.value.code, refused.value.field) == ("amount_too_large", "monthly_amount")
+
+
+def test_amount_too_large_shows_the_maximum_in_the_users_format(director, center):
+    from django.utils import translation
+
+    with translation.override("pl"), pytest.raises(ValidationFailed) as refused:
+        services.add_income_criterion_rate(
+            director, valid_from=date(2030, 1, 1), single_person="1e30", per_person_in_family="900"
+        )
+    assert refused.value.code == "amount_too_large"
+    assert "99\xa0999\xa0999,99" in refused.value.message, refused.value.message  # the maximum, in Polish format

@@ -526,3 +526,56 @@ def test_writes_and_reads_are_audited_with_changes(coordinator):
     services.list_children(coordinator)
     listed = AuditEntry.objects.filter(action="read", object_id="", object_type="foster_care.fosterchild").get()
     assert str(kid.pk) in listed.message
+
+
+# --- amounts out of range -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value, code",
+    [
+        ("1e30", "amount_too_large"),  # was InvalidOperation in quantize
+        ("123456789012345678", "amount_too_large"),  # was a numeric field overflow in the database
+        ("100000000", "amount_too_large"),
+        ("NaN", "invalid_amount"),
+        ("Infinity", "invalid_amount"),
+        ("-0", "invalid_amount"),
+        ("1e-999999", "invalid_amount"),  # rounds to zero: was accepted and stored as 0.00
+        ("0.004", "invalid_amount"),
+        (None, "invalid_amount"),
+    ],
+)
+def test_an_amount_out_of_range_is_a_validation_error_and_creates_nothing(coordinator, value, code):
+    kid = child(coordinator)
+    place(coordinator, kid, family(coordinator), start_on=TODAY - timedelta(days=100))
+    with pytest.raises(ValidationFailed) as refused:
+        services.add_expense(coordinator, kid.pk, kind="school", amount=value, granted_on=TODAY)
+    assert (refused.value.code, refused.value.field) == (code, "amount")
+    with pytest.raises(ValidationFailed) as refused:
+        services.grant_allowance(
+            coordinator, kid.pk, monthly_amount=value, period_from=TODAY - timedelta(days=90), period_to=TODAY
+        )
+    assert (refused.value.code, refused.value.field) == (code, "monthly_amount")
+    assert not kid.expenses.exists() and not kid.allowances.exists()
+
+
+def test_the_largest_amount_fits_and_grosze_are_rounded_half_up(coordinator):
+    kid = child(coordinator)
+    expense = services.add_expense(coordinator, kid.pk, kind="school", amount="99999999.99", granted_on=TODAY)
+    assert expense.amount == Decimal("99999999.99")
+    expense = services.add_expense(coordinator, kid.pk, kind="school", amount="10.125", granted_on=TODAY)
+    assert expense.amount == Decimal("10.13")
+
+
+def test_education_support_too_large_is_refused(coordinator):
+    young = child(coordinator, born=date(2004, 5, 20))
+    with pytest.raises(ValidationFailed) as refused:
+        services.grant_education_support(
+            coordinator,
+            young.pk,
+            school="UG",
+            monthly_amount="1e30",
+            period_from=date(2024, 10, 1),
+            period_to=date(2025, 6, 30),
+        )
+    assert (refused.value.code, refused.value.field) == ("amount_too_large", "monthly_amount")

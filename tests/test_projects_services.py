@@ -516,3 +516,61 @@ def test_audit_entries(coordinator, auditor):
     reads = AuditEntry.objects.filter(object_type="cases.person", object_id=str(p.pk), action="read")
     assert reads.count() == before + 2
     assert {r.actor for r in reads} == {auditor}
+
+
+# --- amounts out of range ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value, code",
+    [
+        ("1e30", "amount_too_large"),  # was InvalidOperation in quantize
+        ("12345678901234567.99", "amount_too_large"),  # was a numeric field overflow in the database
+        ("1000000000000", "amount_too_large"),  # one złoty beyond numeric(14, 2)
+        ("NaN", "invalid_amount"),
+        ("-Infinity", "invalid_amount"),
+        ("1e-999999", "invalid_amount"),  # more than two decimal places: was accepted and stored as 0.00
+        ("10.001", "invalid_amount"),
+        ("dużo", "invalid_amount"),
+        ("-1", "negative_amount"),
+    ],
+)
+def test_a_budget_out_of_range_is_a_validation_error_and_creates_nothing(coordinator, value, code):
+    with pytest.raises(ValidationFailed) as exc:
+        project(coordinator, total_budget=value)
+    assert [(e["field"], e["code"]) for e in exc.value.as_dicts()] == [("total_budget", code)]
+    assert not Project.objects.exists()
+
+
+def test_the_largest_budget_fits_and_negative_zero_is_zero(coordinator):
+    created = project(coordinator, total_budget="999999999999.99", center_share="-0")
+    created.refresh_from_db()
+    assert created.total_budget == Decimal("999999999999.99")
+    assert str(services.update_project(coordinator, created.pk, center_share="-0.00").center_share) == "0.00"
+    with pytest.raises(ValidationFailed) as exc:
+        services.update_project(coordinator, created.pk, center_share="1e30")
+    assert error_codes(exc) == {"amount_too_large"}
+    with pytest.raises(ValidationFailed) as exc:
+        services.add_funding_source(coordinator, created.pk, kind=FundingKind.EFS, amount="1e30")
+    assert error_codes(exc) == {"amount_too_large"}
+    assert not created.funding_sources.exists()
+
+
+def test_a_target_or_achievement_out_of_range_is_refused(coordinator):
+    created = project(coordinator)
+    target = dict(code="t", name_pl="T", unit=TargetUnit.FACILITIES, measure=TargetMeasure.RECORDED)
+    for value, code in [
+        ("1e30", "amount_too_large"),
+        ("10000000000", "amount_too_large"),  # numeric(12, 2)
+        ("NaN", "invalid_target_value"),
+        ("1e-999999", "invalid_target_value"),  # rounds to zero: was accepted and stored as 0.00
+    ]:
+        with pytest.raises(ValidationFailed) as exc:
+            services.add_target(coordinator, created.pk, target_value=value, **target)
+        assert [(e["field"], e["code"]) for e in exc.value.as_dicts()] == [("target_value", code)], value
+    added = services.add_target(coordinator, created.pk, target_value="2", **target)
+    for value, code in [("1e30", "amount_too_large"), ("Infinity", "invalid_value"), ("0.001", "invalid_value")]:
+        with pytest.raises(ValidationFailed) as exc:
+            services.record_achievement(coordinator, added.pk, value=value, achieved_on=D(2017, 9, 1))
+        assert [(e["field"], e["code"]) for e in exc.value.as_dicts()] == [("value", code)], value
+    assert not added.achievements.exists()

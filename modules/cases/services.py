@@ -25,7 +25,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import validate_email
@@ -67,6 +67,7 @@ from ostoja.modules.cases.models import (
 from ostoja.platform.audit.models import AuditAction
 from ostoja.platform.audit.services import diff, record, record_many, snapshot
 from ostoja.platform.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationFailed
+from ostoja.platform.money import TOO_LARGE, AmountInvalid, amount_too_large, parse_amount
 from ostoja.platform.staff.access import require_role
 from ostoja.platform.staff.models import Role, StaffProfile
 from ostoja.tenants.configuration.calendar import WorkingDays, is_public_holiday
@@ -278,18 +279,34 @@ def _today() -> date:
     return timezone.localdate()
 
 
+# Where each amount ``_money`` parses is stored: its limits (max_digits, decimal_places) come from there.
+_MONEY_FIELDS = {
+    "monthly_income": (HouseholdMember, "monthly_income"),
+    "single_person": (IncomeCriterionRate, "single_person"),
+    "per_person_in_family": (IncomeCriterionRate, "per_person_in_family"),
+    "amount": (Decision, "amount"),
+    "monthly_amount": (BenefitProgramme, "monthly_amount"),
+}
+
+
 def _money(value, field: str, *, allow_zero: bool = False) -> Decimal:
+    """An amount in złoty rounded half-up to grosze; refused when not a number, negative, zero (unless
+    ``allow_zero``; checked after rounding) or too large for the field it is stored in."""
+    model, name = _MONEY_FIELDS[field]
+    model_field = model._meta.get_field(name)
     try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
+        amount = parse_amount(value, model_field)
+    except AmountInvalid as exc:
+        if exc.reason == TOO_LARGE:
+            raise amount_too_large(field, model_field) from None
         amount = None
-    if amount is None or not amount.is_finite() or amount < 0 or (amount == 0 and not allow_zero):
+    if amount is None or amount < 0 or (amount == 0 and not allow_zero):
         raise ValidationFailed(
             _("Give an amount of zero or more.") if allow_zero else _("The amount must be greater than zero."),
             code="invalid_amount",
             field=field,
         )
-    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return amount
 
 
 def _not_future(day: date, field: str) -> date:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, Exists, FilteredRelation, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
@@ -52,6 +52,7 @@ from ostoja.modules.foster_care.models import (
 )
 from ostoja.platform.audit.services import diff, record, snapshot
 from ostoja.platform.errors import Conflict, NotFound, ValidationFailed
+from ostoja.platform.money import TOO_LARGE, AmountInvalid, amount_too_large, parse_amount
 from ostoja.platform.staff.access import require_role
 from ostoja.platform.staff.models import Role, StaffProfile
 
@@ -207,14 +208,17 @@ def _changed(actor, obj, before: dict, message: str = ""):
     record(_user(actor), "update", obj, changes=changes, message=message)
 
 
-def _amount(value, field: str) -> Decimal:
+def _amount(value, field: str, model_field) -> Decimal:
+    """An amount in złoty above zero (after rounding half-up to grosze) that fits ``model_field``."""
     try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        amount = Decimal(0)
-    if not amount.is_finite() or amount <= 0:
+        amount = parse_amount(value, model_field)
+    except AmountInvalid as exc:
+        if exc.reason == TOO_LARGE:
+            raise amount_too_large(field, model_field) from None
+        amount = None
+    if amount is None or amount <= 0:
         raise ValidationFailed(_("The amount must be greater than zero."), code="invalid_amount", field=field)
-    return amount.quantize(Decimal("0.01"))
+    return amount
 
 
 def _period(period_from: date, period_to: date):
@@ -996,7 +1000,7 @@ def add_expense(
 ) -> ChildNeedsExpense:
     if kind not in ChildNeedsExpense.Kind.values:
         raise ValidationFailed(_("Choose a valid kind."), code="invalid_kind", field="kind")
-    amount = _amount(amount, "amount")
+    amount = _amount(amount, "amount", ChildNeedsExpense.amount.field)
     with transaction.atomic():
         child = access_child(actor, child_id, write=True)
         expense = ChildNeedsExpense.objects.create(
@@ -1015,7 +1019,7 @@ def grant_allowance(
     actor, child_id, *, monthly_amount, period_from: date, period_to: date, decision_reference: str = ""
 ) -> MaintenanceAllowance:
     """A maintenance allowance for a period within one placement; periods of one child do not overlap."""
-    amount = _amount(monthly_amount, "monthly_amount")
+    amount = _amount(monthly_amount, "monthly_amount", MaintenanceAllowance.monthly_amount.field)
     _period(period_from, period_to)
     with transaction.atomic():
         child = access_child(actor, child_id, write=True, lock=True)
@@ -1088,7 +1092,7 @@ def grant_education_support(
     actor, child_id, *, school: str, monthly_amount, period_from: date, period_to: date
 ) -> ContinuingEducationSupport:
     """Help to continue education: from the age of 18, and never beyond the day before the 25th birthday."""
-    amount = _amount(monthly_amount, "monthly_amount")
+    amount = _amount(monthly_amount, "monthly_amount", ContinuingEducationSupport.monthly_amount.field)
     _period(period_from, period_to)
     if not school.strip():
         raise ValidationFailed(_("Name the school."), code="required", field="school")

@@ -13,7 +13,7 @@ demo seeder uses them with ``actor=None`` (recorded as a system action).
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.validators import slug_re
@@ -47,6 +47,7 @@ from ostoja.modules.projects.models import (
 from ostoja.platform.audit.models import AuditAction
 from ostoja.platform.audit.services import diff, record, record_many, snapshot
 from ostoja.platform.errors import Conflict, NotFound, ServiceError, ValidationFailed
+from ostoja.platform.money import TOO_LARGE, TOO_MANY_PLACES, AmountInvalid, amount_too_large, parse_amount
 from ostoja.platform.staff.access import require_role
 from ostoja.platform.staff.models import Role, StaffProfile
 
@@ -144,19 +145,41 @@ def _ensure_open(project: Project) -> None:
 # --- validation helpers ---------------------------------------------------------------------------
 
 
-def _money(value, field: str, errors: list) -> Decimal | None:
+def _money(value, field: str, errors: list, model_field) -> Decimal | None:
+    """An amount in złoty stored in ``model_field``: at most two decimal places (not rounded), not negative,
+    within the field's limits; ``None`` when empty."""
     if value is None or value == "":
         return None
     try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        errors.append(ServiceError(_("Enter an amount in złoty."), code="invalid_amount", field=field))
-        return None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        errors.append(ServiceError(_("An amount has at most two decimal places."), code="invalid_amount", field=field))
+        amount = parse_amount(value, model_field, rounding=None)
+    except AmountInvalid as exc:
+        if exc.reason == TOO_LARGE:
+            errors.append(amount_too_large(field, model_field))
+        elif exc.reason == TOO_MANY_PLACES:
+            errors.append(
+                ServiceError(_("An amount has at most two decimal places."), code="invalid_amount", field=field)
+            )
+        else:
+            errors.append(ServiceError(_("Enter an amount in złoty."), code="invalid_amount", field=field))
         return None
     if amount < 0:
         errors.append(ServiceError(_("An amount cannot be negative."), code="negative_amount", field=field))
+        return None
+    return amount
+
+
+def _positive_value(value, field: str, errors: list, model_field, error: ServiceError) -> Decimal | None:
+    """A target value or achievement: above zero after rounding half-up to the field's decimal places, within
+    the field's limits; ``error`` otherwise (``amount_too_large`` when too large)."""
+    try:
+        amount = parse_amount(value, model_field)
+    except AmountInvalid as exc:
+        if exc.reason == TOO_LARGE:
+            errors.append(amount_too_large(field, model_field, _("The value must not exceed %(max)s.")))
+            return None
+        amount = None
+    if amount is None or amount <= 0:
+        errors.append(error)
         return None
     return amount
 
@@ -238,8 +261,8 @@ def _validate_project(data: dict) -> dict:
         "period_precision": _choice(
             data.get("period_precision") or PeriodPrecision.DAY, PeriodPrecision, "period_precision", errors
         ),
-        "total_budget": _money(data.get("total_budget"), "total_budget", errors),
-        "center_share": _money(data.get("center_share"), "center_share", errors),
+        "total_budget": _money(data.get("total_budget"), "total_budget", errors, Project.total_budget.field),
+        "center_share": _money(data.get("center_share"), "center_share", errors, Project.center_share.field),
         "coordinator_id": data.get("coordinator_id"),
     }
     if clean["code"] and not slug_re.fullmatch(clean["code"]):
@@ -469,7 +492,7 @@ def get_project(actor, project_id) -> Project:
 def _add_funding_source(actor, project: Project, *, kind, amount=None, description="") -> FundingSource:
     errors: list[ServiceError] = []
     kind = _choice(kind, FundingKind, "kind", errors)
-    amount = _money(amount, "amount", errors)
+    amount = _money(amount, "amount", errors, FundingSource.amount.field)
     description = _text(description, "description", errors, max_length=300)
     if kind == FundingKind.OTHER and not description:
         errors.append(ServiceError(_("Describe the other source."), code="required", field="description"))
@@ -639,15 +662,13 @@ def _validate_target(data: dict) -> dict:
     }
     if clean["code"] and not slug_re.fullmatch(clean["code"]):
         errors.append(ServiceError(_("Use letters, digits and hyphens only."), code="invalid_code", field="code"))
-    value = data.get("target_value")
-    try:
-        clean["target_value"] = Decimal(str(value))
-        if not clean["target_value"].is_finite() or clean["target_value"] <= 0:
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
-        errors.append(
-            ServiceError(_("The target value must be above zero."), code="invalid_target_value", field="target_value")
-        )
+    clean["target_value"] = _positive_value(
+        data.get("target_value"),
+        "target_value",
+        errors,
+        Target.target_value.field,
+        ServiceError(_("The target value must be above zero."), code="invalid_target_value", field="target_value"),
+    )
     for field in ("criterion_min_age", "criterion_max_age"):
         age = clean[field]
         if age is not None and (not isinstance(age, int) or age < 0 or age > 150):
@@ -733,13 +754,13 @@ def _record_achievement(actor, target: Target, *, value, achieved_on, note="") -
             code="target_counted_from_participants",
         )
     errors: list[ServiceError] = []
-    amount = None
-    try:
-        amount = Decimal(str(value))
-        if not amount.is_finite() or amount <= 0:
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
-        errors.append(ServiceError(_("The value must be above zero."), code="invalid_value", field="value"))
+    amount = _positive_value(
+        value,
+        "value",
+        errors,
+        Achievement.value.field,
+        ServiceError(_("The value must be above zero."), code="invalid_value", field="value"),
+    )
     day = _date(achieved_on, "achieved_on", errors, required=True)
     note = _text(note, "note", errors, max_length=300)
     if day and not target.project.contains(day):

@@ -62,6 +62,7 @@ class IssueDecision(ServiceMutation):
             "decision_not_found",
             "decision_not_in_force",
             "invalid_amount",
+            "amount_too_large",
             "no_amount",
             "period_reversed",
             "outside_period",
@@ -153,6 +154,7 @@ class RunProgrammeGrant(ServiceMutation):
         error_codes = (
             "unknown_form",
             "invalid_amount",
+            "amount_too_large",
             "period_reversed",
             "not_monthly",
             "programme_mismatch",
@@ -270,7 +272,7 @@ class AddIncomeCriterionRate(ServiceMutation):
     """Record the income criterion in force from a date (a new regulation)."""
 
     class Meta:
-        error_codes = ("rate_exists", "invalid_amount")
+        error_codes = ("rate_exists", "invalid_amount", "amount_too_large")
 
     class Arguments:
         input = AddIncomeCriterionRateInput(required=True)

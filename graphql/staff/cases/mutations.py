@@ -26,7 +26,14 @@ PERSON_CODES = (
 )
 WORKER_CODES = ("worker_not_found", "not_social_worker", "person_without_district", "worker_other_district")
 CASE_CODES = ("case_not_found", "case_closed", *ACCESS)
-MEMBER_CODES = ("already_in_household", "invalid_relation", "invalid_amount", "person_not_found", *ACCESS)
+MEMBER_CODES = (
+    "already_in_household",
+    "invalid_relation",
+    "invalid_amount",
+    "amount_too_large",
+    "person_not_found",
+    *ACCESS,
+)
 
 
 def _value(enum_value):
@@ -222,7 +229,7 @@ class SetHouseholdMemberIncome(ServiceMutation):
     """A member's declared monthly net income (and its sources)."""
 
     class Meta:
-        error_codes = ("member_not_found", "household_not_found", "invalid_amount", *ACCESS)
+        error_codes = ("member_not_found", "household_not_found", "invalid_amount", "amount_too_large", *ACCESS)
 
     class Arguments:
         member_id = graphene.ID(required=True)

@@ -511,7 +511,7 @@ class AddExpense(ServiceMutation):
     """Money for a child's needs (admission, school, health, holidays, …)."""
 
     class Meta:
-        error_codes = ("invalid_kind", "invalid_amount", "child_not_found")
+        error_codes = ("invalid_kind", "invalid_amount", "amount_too_large", "child_not_found")
 
     class Arguments:
         child_id = graphene.ID(required=True)
@@ -543,6 +543,7 @@ class GrantAllowance(ServiceMutation):
     class Meta:
         error_codes = (
             "invalid_amount",
+            "amount_too_large",
             "period_reversed",
             "child_not_found",
             "no_placement_for_period",
@@ -608,6 +609,7 @@ class GrantEducationSupport(ServiceMutation):
     class Meta:
         error_codes = (
             "invalid_amount",
+            "amount_too_large",
             "period_reversed",
             "required",
             "child_not_found",
