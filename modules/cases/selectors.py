@@ -11,7 +11,7 @@ import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.modules.cases import services
@@ -29,12 +29,17 @@ from ostoja.modules.cases.models import (
     Person,
 )
 from ostoja.platform.audit.models import AuditAction
-from ostoja.platform.audit.services import record
-from ostoja.platform.errors import ValidationFailed
+from ostoja.platform.audit.services import record, record_many
+from ostoja.platform.errors import PermissionDenied, ValidationFailed
 from ostoja.platform.staff.access import staff_profile
 from ostoja.tenants.configuration.models import District
 
 _PESEL_PREFIX = re.compile(r"^\d{2,11}$")
+
+# Who may see special-category reasons (violence, addiction, health, a criminal past) in lists, or filter cases by
+# one: for now everyone who may read a case (``services.get_case`` shows them on a case read by its ID to the same
+# roles; narrowing this constant alone would leave that path open).
+SENSITIVE_READ_ROLES = services.READ_ROLES
 
 
 def _district_scope(queryset: QuerySet, scope: services.Scope, person_path: str, district_id) -> QuerySet:
@@ -99,6 +104,48 @@ def household_members(household: Household) -> list[HouseholdMember]:
     return list(household.members.all())
 
 
+# --- persons reached through other objects (case.household, household.head, household.members) -------------------
+
+
+def read_scope(actor) -> services.Scope:
+    """The caller's read scope for persons reached through another object (a case's household, its head and
+    members): one role check, the districts come with the (cached) profile."""
+    return services.scope_for(actor, services.READ_ROLES, write=False)
+
+
+def household_visible(scope: services.Scope, household: Household | None) -> bool:
+    """A household is the caller's if its head is (like ``services.access_household``)."""
+    return household is not None and scope.allows(household.head.district_id)
+
+
+def visible_members(scope: services.Scope, household: Household) -> list[HouseholdMember]:
+    """The members of a household whose person the caller may read: members living in a district the caller
+    does not cover are left out (their PESEL, documents, phone and address are not the caller's to see)."""
+    return [member for member in household_members(household) if scope.allows(member.person.district_id)]
+
+
+def load_members(households) -> None:
+    """Prefetch the members (with person and district) of households that came without them: one statement."""
+    prefetch_related_objects(
+        [h for h in households if h is not None],
+        Prefetch("members", queryset=HouseholdMember.objects.select_related("person__district").order_by("id")),
+    )
+
+
+def record_person_reads(actor, persons, *, already: set | None = None, message: str = "") -> list[Person]:
+    """Audit the reading of ``persons`` (READ, one INSERT for all of them), leaving out those in ``already`` (the
+    ids audited earlier in the same request, updated here). Returns the persons audited now."""
+    seen = already if already is not None else set()
+    fresh = []
+    for person in persons:
+        if person is not None and person.pk not in seen:
+            seen.add(person.pk)
+            fresh.append(person)
+    if fresh:
+        record_many(services._user(actor), AuditAction.READ, fresh, message=message or str(_("read in a list")))
+    return fresh
+
+
 def household_income(household: Household) -> services.IncomeSummary:
     """``services.household_income`` from the (prefetched) members: no extra query for a page of households."""
     members = household_members(household)
@@ -119,11 +166,19 @@ def cases(
     opened_from: date | None = None,
     opened_to: date | None = None,
     search: str = "",
+    include_sensitive: bool = False,
     today: date | None = None,
 ) -> QuerySet:
     """Cases the caller may read, with person, district, worker and reasons joined or prefetched. ``overdue``:
-    a planned interview or an undecided application past its due date (closed cases are never overdue)."""
+    a planned interview or an undecided application past its due date (closed cases are never overdue).
+
+    Filtering by a special-category reason is a lookup of special-category data: it needs ``include_sensitive``
+    (and a role of SENSITIVE_READ_ROLES), and the lookup itself is audited as a sensitive read (the count of a
+    filtered list tells who has that reason even when no row is shown); the cases shown are audited by
+    ``services.reveal_reasons`` like any list asked with ``include_sensitive``."""
     scope = services.scope_for(actor, services.READ_ROLES, write=False)
+    if include_sensitive:
+        require_sensitive_read(actor)
     _date_range(opened_from, opened_to, "opened_to")
     if status and status not in CaseStatus.values:
         raise ValidationFailed(_("Unknown case status."), code="invalid_choice", field="status")
@@ -135,6 +190,7 @@ def cases(
     if status:
         queryset = queryset.filter(status=status)
     if reason:
+        sensitive_filter(actor, reason, include_sensitive=include_sensitive, search=search, district_id=district_id)
         queryset = queryset.filter(Exists(CaseReason.objects.filter(case=OuterRef("pk"), reason__code=reason)))
     if opened_from is not None:
         queryset = queryset.filter(opened_on__gte=opened_from)
@@ -154,6 +210,36 @@ def cases(
     return queryset.prefetch_related(
         Prefetch("case_reasons", queryset=CaseReason.objects.select_related("reason").order_by("reason__order"))
     )
+
+
+def require_sensitive_read(actor) -> None:
+    """PermissionDenied unless the caller may read special-category reasons."""
+    services.scope_for(actor, SENSITIVE_READ_ROLES, write=False)
+
+
+def sensitive_filter(actor, reason_code: str, *, include_sensitive: bool, **criteria) -> bool:
+    """Check a list filter by the reason ``reason_code``; True if it is a special-category one. Such a filter is
+    refused (``sensitive_filter``) unless the caller asked for special-category data (``include_sensitive``) and
+    may read it; the lookup is audited (READ_SENSITIVE, with the reason and the other criteria)."""
+    special = HelpReason.objects.filter(code=reason_code).values_list("special_category", flat=True).first()
+    if not special:
+        return False
+    if not include_sensitive:
+        raise PermissionDenied(
+            _("Filtering by a special-category reason needs includeSensitive: true (the lookup is audited)."),
+            code="sensitive_filter",
+            field="reason",
+        )
+    require_sensitive_read(actor)
+    shown = {k: v for k, v in criteria.items() if v not in (None, "")}
+    record(
+        services._user(actor),
+        AuditAction.READ_SENSITIVE,
+        object_type=Case._meta.label_lower,
+        changes={"reason": [None, reason_code], **{k: [None, v] for k, v in shown.items()}},
+        message=str(_("cases looked up by a special-category reason")),
+    )
+    return True
 
 
 def applications(
@@ -261,7 +347,7 @@ def case_notes(actor, case_id, *, kind: str | None = None) -> QuerySet:
     case = services.access_case(actor, case_id)
     if kind and kind not in CaseNote.Kind.values:
         raise ValidationFailed(_("Unknown kind of note."), code="invalid_choice", field="kind")
-    queryset = CaseNote.objects.filter(case=case).select_related("author")
+    queryset = CaseNote.objects.filter(case=case).select_related("author", "case__person__district")
     if kind:
         queryset = queryset.filter(kind=kind)
     record(services._user(actor), AuditAction.READ, case, message=str(_("case notes read")))

@@ -8,6 +8,7 @@ from ostoja.graphql.core.ids import decode_id
 from ostoja.graphql.core.mutations import actor
 from ostoja.graphql.core.types import ConnectionField
 from ostoja.graphql.staff.cases import types
+from ostoja.graphql.staff.cases.selection import selects
 from ostoja.modules.cases import selectors, services
 
 
@@ -57,9 +58,13 @@ class CaseNoteOrder(graphene.Enum):
     OLDEST = "happened_on,id"
 
 
-class CaseConnectionField(ConnectionField):
-    """The cases connection: after the page is cut, the special-category reasons of the cases on it are shown
-    only if ``includeSensitive`` is set, and then that reading is audited (``services.reveal_reasons``)."""
+class PreparedConnectionField(ConnectionField):
+    """A connection whose page is prepared before it is shown: ``prepare(info, nodes, args)`` sees the nodes of
+    the page once, so nested objects are loaded, scope-checked and audited for the whole page at once."""
+
+    @staticmethod
+    def prepare(info, nodes, args):
+        pass
 
     @classmethod
     def connection_resolver(
@@ -85,10 +90,43 @@ class CaseConnectionField(ConnectionField):
             info,
             **args,
         )
-        services.reveal_reasons(
-            actor(info), [edge.node for edge in result.edges], include_sensitive=bool(args.get("include_sensitive"))
-        )
+        cls.prepare(info, [edge.node for edge in result.edges], args)
         return result
+
+
+class CaseConnectionField(PreparedConnectionField):
+    """The cases connection: after the page is cut, the special-category reasons of the cases on it are shown
+    only if ``includeSensitive`` is set, and then that reading is audited (``services.reveal_reasons``); the
+    households asked for are scoped and their persons audited (``types.prepare_cases``)."""
+
+    @staticmethod
+    def prepare(info, nodes, args):
+        services.reveal_reasons(actor(info), nodes, include_sensitive=bool(args.get("include_sensitive")))
+        types.prepare_cases(info, nodes)
+
+
+class CaseRowsConnectionField(PreparedConnectionField):
+    """A connection of rows of a case (applications, interviews, notes): the households of their cases asked
+    for are scoped and their persons audited for the page at once."""
+
+    @staticmethod
+    def prepare(info, nodes, args):
+        types.prepare_cases(info, [node.case for node in nodes], ("edges", "node", "case"))
+
+
+class HouseholdConnectionField(PreparedConnectionField):
+    """The households connection: the heads and members asked for are scoped and audited for the page at once."""
+
+    @staticmethod
+    def prepare(info, nodes, args):
+        types.prepare_households(info, nodes)
+
+
+def _with_households(info, queryset, case_path=""):
+    """Join the cases' households and heads when the query shows them (no extra statement for the page)."""
+    if selects(info, "edges", "node", *(["case"] if case_path else []), "household"):
+        return queryset.select_related(f"{case_path}household__head__district")
+    return queryset
 
 
 class CasesQueries(graphene.ObjectType):
@@ -100,7 +138,7 @@ class CasesQueries(graphene.ObjectType):
         order_by=PersonOrder(default_value=PersonOrder.LAST_NAME.value),
         description="Persons you may read.",
     )
-    households = ConnectionField(
+    households = HouseholdConnectionField(
         types.Household,
         district_id=graphene.ID(description="The head's district."),
         search=graphene.String(description="A member's name or the start of their PESEL."),
@@ -112,7 +150,10 @@ class CasesQueries(graphene.ObjectType):
         district_id=graphene.ID(),
         worker_id=graphene.ID(description="A StaffMember ID: the social worker in charge."),
         status=types.CaseStatusEnum(),
-        reason=graphene.String(description="The code of a reason for help (art. 7)."),
+        reason=graphene.String(
+            description="The code of a reason for help (art. 7). A special-category reason needs includeSensitive "
+            "(refused with sensitive_filter otherwise) and the lookup is audited."
+        ),
         overdue=graphene.Boolean(description="True: an interview or a decision is past its due date."),
         opened_from=graphene.Date(),
         opened_to=graphene.Date(),
@@ -123,7 +164,7 @@ class CasesQueries(graphene.ObjectType):
         order_by=CaseOrder(default_value=CaseOrder.OPENED_NEWEST.value),
         description="Cases you may read.",
     )
-    applications = ConnectionField(
+    applications = CaseRowsConnectionField(
         types.Application,
         district_id=graphene.ID(),
         worker_id=graphene.ID(description="The case's social worker."),
@@ -136,7 +177,7 @@ class CasesQueries(graphene.ObjectType):
         order_by=ApplicationOrder(default_value=ApplicationOrder.RECEIVED_NEWEST.value),
         description="Applications you may read.",
     )
-    interviews = ConnectionField(
+    interviews = CaseRowsConnectionField(
         types.Interview,
         district_id=graphene.ID(),
         worker_id=graphene.ID(description="The social worker the interview is assigned to."),
@@ -149,7 +190,7 @@ class CasesQueries(graphene.ObjectType):
         order_by=InterviewOrder(default_value=InterviewOrder.DUE_SOONEST.value),
         description="Community interviews you may read.",
     )
-    case_notes = ConnectionField(
+    case_notes = CaseRowsConnectionField(
         types.CaseNote,
         case_id=graphene.ID(required=True),
         kind=types.CaseNoteKindEnum(),
@@ -188,8 +229,9 @@ class CasesQueries(graphene.ObjectType):
             opened_from=args.get("opened_from"),
             opened_to=args.get("opened_to"),
             search=search or "",
+            include_sensitive=bool(args.get("include_sensitive")),
         )
-        return _ordered(queryset, order_by, CaseOrder.OPENED_NEWEST.value)
+        return _ordered(_with_households(info, queryset), order_by, CaseOrder.OPENED_NEWEST.value)
 
     def resolve_applications(self, info, district_id=None, worker_id=None, case_id=None, order_by=None, **args):
         queryset = selectors.applications(
@@ -203,7 +245,7 @@ class CasesQueries(graphene.ObjectType):
             received_to=args.get("received_to"),
             search=args.get("search") or "",
         )
-        return _ordered(queryset, order_by, ApplicationOrder.RECEIVED_NEWEST.value)
+        return _ordered(_with_households(info, queryset, "case__"), order_by, ApplicationOrder.RECEIVED_NEWEST.value)
 
     def resolve_interviews(
         self, info, district_id=None, worker_id=None, case_id=None, status=None, order_by=None, **args
@@ -219,11 +261,11 @@ class CasesQueries(graphene.ObjectType):
             due_to=args.get("due_to"),
             search=args.get("search") or "",
         )
-        return _ordered(queryset, order_by, InterviewOrder.DUE_SOONEST.value)
+        return _ordered(_with_households(info, queryset, "case__"), order_by, InterviewOrder.DUE_SOONEST.value)
 
     def resolve_case_notes(self, info, case_id, kind=None, order_by=None, **_):
         queryset = selectors.case_notes(actor(info), decode_id(case_id, "Case", field="caseId"), kind=_value(kind))
-        return _ordered(queryset, order_by, CaseNoteOrder.NEWEST.value)
+        return _ordered(_with_households(info, queryset, "case__"), order_by, CaseNoteOrder.NEWEST.value)
 
     def resolve_help_reasons(self, info, special_category=None, **_):
         return selectors.help_reasons(actor(info), special_category=special_category).order_by("order", "id")

@@ -2,10 +2,13 @@
 Application, Household … by the benefits package (by dotted path)."""
 
 import graphene
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils.translation import gettext_lazy as _
 
 from ostoja.graphql.core.ids import Node
 from ostoja.graphql.core.mutations import actor
 from ostoja.graphql.core.types import CountableConnection, ModelType
+from ostoja.graphql.staff.cases.selection import selects
 from ostoja.modules.cases import models as m
 from ostoja.modules.cases import selectors, services
 
@@ -30,6 +33,68 @@ DelayNoticeKindEnum = _enum(m.DelayNotice.Kind, "DelayNoticeKind", "Kind of a no
 
 def _value(enum_value):
     return getattr(enum_value, "value", enum_value)
+
+
+# --- persons reached through other objects -----------------------------------------------------------------------
+#
+# Person and Household have no get_queryset (see Person), so every field typed Person, Household or
+# HouseholdMember that does not come from the caller's own scoped list or access_* read goes through the helpers
+# below: the caller's read scope (selectors.read_scope) is applied — a household whose head lives in another
+# district is null, members living in another district are left out of lists, a single person out of scope is
+# null — and the persons returned are audited (READ). A list prepares its page first (prepare_cases,
+# prepare_households: one statement for the members, one INSERT for the audit, whatever the page size); a field
+# reached without that preparation (a single object by ID, another package's list) checks and audits itself,
+# and each person is audited once per request.
+
+
+class _Reads:
+    def __init__(self, info):
+        self.actor = actor(info)
+        self.scope = selectors.read_scope(self.actor)
+        self.audited = set()
+
+
+def reads(info) -> _Reads:
+    """The caller's read scope and the persons already audited, kept for the whole request."""
+    state = getattr(info.context, "_ostoja_person_reads", None)
+    if state is None or state.actor is not actor(info):
+        state = _Reads(info)
+        info.context._ostoja_person_reads = state
+    return state
+
+
+def audit_persons(info, persons, message=""):
+    state = reads(info)
+    selectors.record_person_reads(state.actor, persons, already=state.audited, message=message)
+
+
+def prepare_households(info, households, path=("edges", "node")):
+    """Before a page of households (at ``path`` under the field being resolved) is shown: load the members if
+    asked for and audit, in one INSERT, the heads and member persons the query selects and the caller may see."""
+    if not households or not selects(info, *path):
+        return
+    state = reads(info)
+    visible = [h for h in households if selectors.household_visible(state.scope, h)]
+    persons = [h.head for h in visible] if selects(info, *path, "head") else []
+    if selects(info, *path, "members"):
+        selectors.load_members(visible)
+        if selects(info, *path, "members", "person"):
+            persons += [x.person for h in visible for x in selectors.visible_members(state.scope, h)]
+    audit_persons(info, persons, str(_("read with a household in a list")))
+
+
+def prepare_cases(info, cases, path=("edges", "node")):
+    """Before a page of cases (at ``path`` under the field being resolved) is shown: their households (joined
+    by the list's queryset, or loaded here in one statement), scoped and audited by prepare_households."""
+    household_path = (*path, "household")
+    if not cases or not selects(info, *household_path):
+        return
+    missing = [c for c in cases if c.household_id and not m.Case.household.is_cached(c)]
+    if missing:
+        prefetch_related_objects(
+            missing, Prefetch("household", queryset=m.Household.objects.select_related("head__district"))
+        )
+    prepare_households(info, [c.household for c in cases if c.household_id], household_path)
 
 
 class Person(ModelType):
@@ -107,11 +172,19 @@ class Household(ModelType):
 
     class Meta:
         model = m.Household
-        fields = ("head", "created_at", "updated_at")
+        fields = ("created_at", "updated_at")
         interfaces = (Node,)
         connection_class = CountableConnection
 
-    members = graphene.List(graphene.NonNull(lambda: HouseholdMember), required=True)
+    head = graphene.Field(
+        Person, description="The head of the household (null if they live in a district you do not cover)."
+    )
+    members = graphene.List(
+        graphene.NonNull(lambda: HouseholdMember),
+        required=True,
+        description="The members you may read (those living in a district you do not cover are left out; size and "
+        "income count everyone). Reading their persons is audited.",
+    )
     size = graphene.Int(required=True)
     total_income = graphene.Decimal(required=True, description="Monthly net income of all members.")
     income_per_person = graphene.Decimal(required=True)
@@ -120,8 +193,18 @@ class Household(ModelType):
     def access(cls, info, pk):
         return services.access_household(actor(info), pk)
 
+    def resolve_head(self, info):
+        state = reads(info)
+        if not state.scope.allows(self.head.district_id):
+            return None
+        audit_persons(info, [self.head], str(_("read as the head of a household")))
+        return self.head
+
     def resolve_members(self, info):
-        return selectors.household_members(self)
+        members = selectors.visible_members(reads(info).scope, self)
+        if selects(info, "person"):
+            audit_persons(info, [member.person for member in members], str(_("read as a household member")))
+        return members
 
     def resolve_size(self, info):
         return len(selectors.household_members(self))
@@ -136,16 +219,27 @@ class Household(ModelType):
 class HouseholdMember(ModelType):
     class Meta:
         model = m.HouseholdMember
-        fields = ("household", "person", "monthly_income", "income_sources")
+        fields = ("monthly_income", "income_sources")
         convert_choices_to_enum = False
         interfaces = (Node,)
         connection_class = CountableConnection
 
+    household = graphene.Field(Household, description="Null if its head lives in a district you do not cover.")
+    person = graphene.Field(Person, description="Null if they live in a district you do not cover.")
     relation = graphene.Field(RelationEnum, required=True)
 
     @classmethod
     def access(cls, info, pk):
         return selectors.access_household_member(actor(info), pk)
+
+    def resolve_household(self, info):
+        return self.household if selectors.household_visible(reads(info).scope, self.household) else None
+
+    def resolve_person(self, info):
+        if not reads(info).scope.allows(self.person.district_id):
+            return None
+        audit_persons(info, [self.person], str(_("read as a household member")))
+        return self.person
 
 
 class Case(ModelType):
@@ -153,10 +247,14 @@ class Case(ModelType):
 
     class Meta:
         model = m.Case
-        fields = ("person", "household", "opened_on", "closed_on", "closure_note", "created_at")
+        fields = ("person", "opened_on", "closed_on", "closure_note", "created_at")
         convert_choices_to_enum = False
         interfaces = (Node,)
         connection_class = CountableConnection
+
+    household = graphene.Field(
+        Household, description="The person's household (null if its head lives in a district you do not cover)."
+    )
 
     status = graphene.Field(CaseStatusEnum, required=True)
     closure_reason = graphene.Field(ClosureReasonEnum)
@@ -177,6 +275,11 @@ class Case(ModelType):
         case.visible_reasons = [cr.reason for cr in case.case_reasons.all()]
         case.restricted_reasons = 0
         return case
+
+    def resolve_household(self, info):
+        if not self.household_id:
+            return None
+        return self.household if selectors.household_visible(reads(info).scope, self.household) else None
 
     def resolve_reasons(self, info):
         if not hasattr(self, "visible_reasons"):
