@@ -138,3 +138,47 @@ class PlatformAccount(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()})"
+
+
+class WindowKind(models.TextChoices):
+    """A published window of partner figures: a calendar month, quarter, half-year or year."""
+
+    MONTH = "month", _("month")
+    QUARTER = "quarter", _("quarter")
+    HALF = "half", _("half-year")
+    YEAR = "year", _("year")
+
+
+class PartnerSnapshot(models.Model):
+    """A RAW (unsuppressed) per-center figure for one published window, stored by tenants/snapshots.py so that the
+    partner figures of past windows need not be recomputed live. Public schema: read only by platform code, which
+    suppresses every table it assembles from these rows before anything leaves the API (see tenants/snapshots.py).
+
+    ``figure`` names the figure (``reason.families``, ``decisions``…, and the marker ``computed`` that says the
+    center's snapshot of the window is complete); ``category`` its column key; ``label_pl``/``label_en``/``position``
+    describe reference-data columns (reasons, forms of help) as they were in the center when computed."""
+
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="partner_snapshots")
+    figure = models.CharField(max_length=32)
+    window_kind = models.CharField(max_length=8, choices=WindowKind.choices)
+    window_year = models.PositiveSmallIntegerField()
+    window_number = models.PositiveSmallIntegerField()  # month 1–12, quarter 1–4, half 1–2, 1 for a year
+    category = models.CharField(max_length=64, blank=True)
+    label_pl = models.CharField(max_length=300, blank=True)
+    label_en = models.CharField(max_length=300, blank=True)
+    position = models.IntegerField(default=0)
+    count = models.BigIntegerField(default=0)
+    amount = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["center", "figure", "window_kind", "window_year", "window_number", "category"],
+                name="partner_snapshot_unique_per_center_figure_window_category",
+            )
+        ]
+        indexes = [models.Index(fields=["window_kind", "window_year", "window_number", "figure"])]
+
+    def __str__(self):
+        return f"{self.center_id} {self.figure} {self.window_kind} {self.window_year}/{self.window_number}"

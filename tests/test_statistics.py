@@ -22,6 +22,15 @@ from ostoja.tenants.suppression import PRIMARY, SECONDARY, recomputable
 pytestmark = pytest.mark.django_db
 
 FROM, TO = date(2026, 1, 1), date(2026, 6, 30)
+TODAY = date(2026, 11, 23)  # every window of the tests has ended by then
+
+
+def figures_of(actor, centers=None, *, window=None, today=TODAY):
+    """The figures of the first half of 2026 (FROM … TO) unless another published window is given."""
+    window = window or statistics.published_window("half", 2026, 1)
+    return statistics.statistics(actor, window=window, centers=centers, today=today)
+
+
 _serial = count(1)
 
 
@@ -121,11 +130,11 @@ def test_a_partner_sees_the_centers_of_the_partnership_only(pomorze):
 
 def test_a_partner_asking_for_a_center_outside_the_partnership_gets_nothing(pomorze):
     with pytest.raises(PermissionDenied) as exc:
-        statistics.statistics(pomorze, date_from=FROM, date_to=TO, centers=["gdansk", "torun"])
+        figures_of(pomorze, centers=["gdansk", "torun"])
     assert exc.value.code == "outside_partnership"
     # Not even whether the center exists.
     with pytest.raises(PermissionDenied) as exc:
-        statistics.statistics(pomorze, date_from=FROM, date_to=TO, centers=["nowhere"])
+        figures_of(pomorze, centers=["nowhere"])
     assert exc.value.code == "outside_partnership"
 
 
@@ -172,13 +181,51 @@ def test_inactive_partner_is_refused(pomorze):
         statistics.statistics_centers(pomorze)
 
 
-def test_period_is_validated(pomorze):
+def test_only_published_windows_that_have_ended(pomorze):
+    """Day-level periods are refused whatever they are (two periods a day apart told what happened that day), and
+    so is a window still running (asked for on two days it would tell the same)."""
+    for days in ({"date_from": FROM, "date_to": TO}, {"date_from": date(2026, 1, 1), "date_to": date(2026, 3, 17)}):
+        with pytest.raises(ValidationFailed) as exc:
+            statistics.statistics(pomorze, window=statistics.published_window("half", 2026, 1), **days)
+        assert exc.value.code == "day_period_refused" and exc.value.field == "period"
     with pytest.raises(ValidationFailed) as exc:
-        statistics.statistics(pomorze, date_from=TO, date_to=FROM)
+        statistics.statistics(pomorze, today=TODAY)
+    assert exc.value.code == "period_required"
+    with pytest.raises(ValidationFailed) as exc:
+        figures_of(pomorze, window=statistics.published_window("month", 2026, 11))  # TODAY is in November
+    assert exc.value.code == "period_not_ended"
+    assert figures_of(pomorze, window=statistics.published_window("month", 2026, 10)).source == statistics.LIVE
+
+
+@pytest.mark.parametrize(
+    ("kind", "year", "number", "first", "last", "key"),
+    [
+        ("month", 2026, 2, date(2026, 2, 1), date(2026, 2, 28), "2026-02"),
+        ("month", 2024, 12, date(2024, 12, 1), date(2024, 12, 31), "2024-12"),
+        ("quarter", 2026, 3, date(2026, 7, 1), date(2026, 9, 30), "2026-Q3"),
+        ("half", 2026, 2, date(2026, 7, 1), date(2026, 12, 31), "2026-H2"),
+        ("year", 2025, None, date(2025, 1, 1), date(2025, 12, 31), "2025"),
+    ],
+)
+def test_published_windows(kind, year, number, first, last, key):
+    window = statistics.published_window(kind, year, number)
+    assert (window.date_from, window.date_to, window.key) == (first, last, key)
+
+
+@pytest.mark.parametrize(
+    ("kind", "year", "number"), [("month", 2026, 13), ("quarter", 2026, 0), ("half", 2026, 3), ("week", 2026, 1)]
+)
+def test_invalid_windows_are_refused(kind, year, number):
+    with pytest.raises(ValidationFailed) as exc:
+        statistics.published_window(kind, year, number)
     assert exc.value.code == "invalid_period"
-    with pytest.raises(ValidationFailed) as exc:
-        statistics.statistics(pomorze, date_from=date(2020, 1, 1), date_to=date(2026, 1, 1))
-    assert exc.value.code == "period_too_long"
+
+
+def test_last_completed_windows():
+    keys = [w.key for w in statistics.last_completed_windows(date(2026, 1, 15))]
+    assert keys == ["2025-12", "2025-Q4", "2025-H2", "2025"]
+    keys = [w.key for w in statistics.last_completed_windows(date(2026, 8, 1))]
+    assert keys == ["2026-07", "2026-Q2", "2026-H1", "2025"]
 
 
 def test_figures_need_the_platform_not_a_center(pomorze, in_schema, torun):
@@ -186,6 +233,26 @@ def test_figures_need_the_platform_not_a_center(pomorze, in_schema, torun):
 
     with in_schema("torun"), pytest.raises(Conflict):
         statistics.statistics_centers(pomorze)
+
+
+def test_narrowing_shows_rows_of_the_whole_suppressed_table_and_never_new_totals(pomorze):
+    """The review's attack: the partnership's table shows the poverty column total 23 with Słupsk's 3 hidden; asked
+    for Gdańsk alone, a table suppressed anew showed Gdańsk's 20 — so Słupsk = 3. Now the narrowed answer is the
+    same table's Gdańsk row (20 still hidden) and the same totals."""
+    families("slupsk", "ubostwo", 3)
+    families("slupsk", "bezrobocie", 12)
+    families("gdansk", "ubostwo", 20)
+    families("gdansk", "bezrobocie", 7)
+    whole = figures_of(pomorze).by_reason["families"]
+    narrowed = figures_of(pomorze, ["gdansk"]).by_reason["families"]
+    assert [c.schema_name for c in narrowed.centers] == ["gdansk"]
+    assert narrowed.table.cells == [whole.table.cells[row(whole, "gdansk")]]
+    assert narrowed.table.row_totals == [whole.table.row_totals[row(whole, "gdansk")]]
+    assert narrowed.table.column_totals == whole.table.column_totals
+    assert narrowed.table.grand_total == whole.table.grand_total
+    assert cell(whole, "slupsk", "ubostwo").reason == PRIMARY
+    assert cell(narrowed, "gdansk", "ubostwo").suppressed  # 20 = 23 - 3 must not be shown
+    assert cell(narrowed, "gdansk", "ubostwo").value is None
 
 
 # --- suppression on crafted data -----------------------------------------------------------------------------------
@@ -198,7 +265,7 @@ def test_primary_and_secondary_suppression_of_families_by_reason(operator):
     families("slupsk", "bezrobocie", 7)
     families("gdansk", "ubostwo", 9)
     families("gdansk", "bezrobocie", 15)
-    figures = statistics.statistics(operator, date_from=FROM, date_to=TO, centers=["torun", "slupsk", "gdansk"])
+    figures = figures_of(operator, centers=["torun", "slupsk", "gdansk"])
     table = figures.by_reason["families"]
     poverty = cell(table, "torun", "ubostwo")
     assert poverty.suppressed and poverty.reason == PRIMARY and poverty.value is None
@@ -218,7 +285,7 @@ def test_primary_and_secondary_suppression_of_families_by_reason(operator):
 def test_a_small_total_is_suppressed_too(operator):
     families("slupsk", "ubostwo", 2)
     families("gdansk", "ubostwo", 1)
-    figures = statistics.statistics(operator, date_from=FROM, date_to=TO, centers=["slupsk", "gdansk"])
+    figures = figures_of(operator, centers=["slupsk", "gdansk"])
     table = figures.by_reason["families"].table
     assert table.grand_total.reason == PRIMARY
     assert all(t.reason == PRIMARY for t in table.row_totals)
@@ -228,7 +295,7 @@ def test_a_small_total_is_suppressed_too(operator):
 def test_persons_count_every_member_of_the_family(operator):
     families("gdansk", "ubostwo", 5, members=3)
     families("gdansk", "bezrobocie", 6)
-    figures = statistics.statistics(operator, date_from=FROM, date_to=TO, centers=["gdansk"])
+    figures = figures_of(operator, centers=["gdansk"])
     assert cell(figures.by_reason["families"], "gdansk", "ubostwo").value == 5
     assert cell(figures.by_reason["persons"], "gdansk", "ubostwo").value == 15
     assert cell(figures.by_reason["persons"], "gdansk", "bezrobocie").value == 6
@@ -239,9 +306,9 @@ def test_period_filter_counts_cases_open_during_the_period(operator):
     families("slupsk", "ubostwo", 7, opened_on=date(2025, 3, 1))  # still open: in
     families("slupsk", "ubostwo", 8, opened_on=date(2025, 3, 1), closed_on=date(2025, 12, 31))  # closed before
     families("slupsk", "ubostwo", 9, opened_on=date(2026, 7, 1))  # opened after
-    figures = statistics.statistics(operator, date_from=FROM, date_to=TO, centers=["slupsk"])
+    figures = figures_of(operator, centers=["slupsk"])
     assert cell(figures.by_reason["families"], "slupsk", "ubostwo").value == 13
-    later = statistics.statistics(operator, date_from=date(2026, 7, 1), date_to=date(2026, 7, 31), centers=["slupsk"])
+    later = figures_of(operator, centers=["slupsk"], window=statistics.published_window("month", 2026, 7))
     assert cell(later.by_reason["families"], "slupsk", "ubostwo").value == 6 + 7 + 9
 
 
@@ -250,7 +317,7 @@ def test_forms_of_help_and_decisions_by_month_with_amounts_hidden_with_their_cou
     families("torun", "ubostwo", 9, form="zasilek-celowy", opened_on=date(2026, 3, 10))
     families("gdansk", "ubostwo", 8, form="zasilek-celowy", opened_on=date(2026, 2, 10))
     families("gdansk", "ubostwo", 6, form="zasilek-okresowy", opened_on=date(2026, 3, 10))
-    figures = statistics.statistics(operator, date_from=FROM, date_to=TO, centers=["torun", "gdansk"])
+    figures = figures_of(operator, centers=["torun", "gdansk"])
     forms = figures.by_form_of_help["families"]
     assert cell(forms, "torun", "zasilek-celowy").value == 11
     assert cell(forms, "gdansk", "zasilek-okresowy").value == 6
@@ -275,7 +342,7 @@ def test_children_in_foster_care_by_family_kind(operator):
     children("slupsk", "professional", 2)
     children("slupsk", "emergency", 9, start_on=date(2024, 1, 1), end_on=date(2025, 6, 1))  # left before the period
     children("gdansk", "related", 5)
-    figures = statistics.statistics(operator, date_from=FROM, date_to=TO, centers=["slupsk", "gdansk"])
+    figures = figures_of(operator, centers=["slupsk", "gdansk"])
     table = figures.children_by_family_kind
     assert cell(table, "slupsk", "professional").reason == PRIMARY
     assert cell(table, "slupsk", "emergency").value == 0  # the emergency family's children left before the period
@@ -310,7 +377,7 @@ def test_project_targets_against_achieved(operator):
         Achievement.objects.create(target=hours, value=Decimal("30"), achieved_on=date(2026, 3, 1))
         Achievement.objects.create(target=hours, value=Decimal("50"), achieved_on=date(2025, 3, 1))  # before
         assert persons_target.pk
-    figures = statistics.statistics(operator, date_from=FROM, date_to=TO, centers=["gdansk"])
+    figures = figures_of(operator, centers=["gdansk"])
     targets = figures.project_targets["targets"]
     achieved = figures.project_targets["achieved"]
     assert cell(targets, "gdansk", "persons").value == 40
@@ -329,19 +396,20 @@ FIGURES = ("by_reason", "by_form_of_help", "decisions_by_month", "children_by_fa
 def test_each_figure_is_one_sql_statement_whatever_the_number_of_centers(operator, count_sql, slugs):
     families("torun", "ubostwo", 6, form="zasilek-celowy")
     children("gdansk", "related", 5)
-    figures = statistics.statistics(operator, date_from=FROM, date_to=TO, centers=slugs)
+    figures = figures_of(operator, centers=slugs)
     for name in FIGURES:
         with count_sql() as sql:
             getattr(figures, name)
         assert sql.n == 1, f"{name} must be one UNION ALL statement over {len(slugs)} centers, not one per center"
-        assert sql.queries[0].count("UNION ALL") == len(slugs) - 1
+        # the statement covers the whole table (every active center for an operator), whichever rows are shown
+        assert sql.queries[0].count("UNION ALL") == len(figures.centers) - 1
         with count_sql() as again:
             getattr(figures, name)
         assert again.n == 0, "a figure is computed once per request"
 
 
 def test_schema_names_are_quoted_identifiers(operator, count_sql):
-    figures = statistics.statistics(operator, date_from=FROM, date_to=TO, centers=["torun"])
+    figures = figures_of(operator, centers=["torun"])
     with count_sql() as sql:
         figures.by_reason  # noqa: B018
     assert '"torun"."cases_helpreason"' in sql.queries[0]
