@@ -20,9 +20,10 @@ pytestmark = pytest.mark.django_db
 _serial = count(1)
 
 QUERY = """
-query($from: Date!, $to: Date!, $centers: [String!]) {
-  partnerStatistics(from: $from, to: $to, centers: $centers) {
-    from to threshold
+query($period: PeriodInput, $centers: [String!]) {
+  partnerStatistics(period: $period, centers: $centers) {
+    from to threshold source computedAt tableSize
+    period { kind year number key }
     centers { slug shortName }
     byReason {
       families {
@@ -37,8 +38,9 @@ query($from: Date!, $to: Date!, $centers: [String!]) {
 """
 
 ALL_FIGURES = """
-query($from: Date!, $to: Date!, $centers: [String!]) {
-  partnerStatistics(from: $from, to: $to, centers: $centers) {
+query($period: PeriodInput, $centers: [String!]) {
+  partnerStatistics(period: $period, centers: $centers) {
+    source
     byReason { families { grandTotal { value } } persons { grandTotal { value } } }
     byFormOfHelp { families { grandTotal { value } } persons { rows { cells { value } } } }
     decisionsByMonth { decisions { totals { value } } amounts { rows { total { value suppressed } } } }
@@ -48,10 +50,10 @@ query($from: Date!, $to: Date!, $centers: [String!]) {
 }
 """
 
-PERIOD = {"from": "2026-01-01", "to": "2026-06-30"}
+PERIOD = {"period": {"kind": "HALF", "year": 2024, "number": 1}}  # long ended, whenever the tests run
 
 
-def families(slug, reason_code, n, *, opened_on=date(2026, 2, 1)):
+def families(slug, reason_code, n, *, opened_on=date(2024, 2, 1)):
     with schema_context(slug):
         reason = HelpReason.objects.get(code=reason_code)
         for _ in range(n):
@@ -100,7 +102,9 @@ def cells_of(table, slug_short, key):
 
 def test_partner_sees_the_partnerships_figures_with_suppressed_cells(gql, pomorze, crafted):
     data = gql(None, user=pomorze).data(QUERY, PERIOD)["partnerStatistics"]
-    assert data["from"] == "2026-01-01" and data["threshold"] == 5
+    assert data["from"] == "2024-01-01" and data["to"] == "2024-06-30" and data["threshold"] == 5
+    assert data["period"] == {"kind": "HALF", "year": 2024, "number": 1, "key": "2024-H1"}
+    assert data["source"] == "LIVE" and data["computedAt"] is None and data["tableSize"] == 2
     assert [c["slug"] for c in data["centers"]] == ["gdansk", "slupsk"]
     table = data["byReason"]["families"]
     assert [r["center"]["shortName"] for r in table["rows"]] == ["MOPR Gdańsk", "MOPR Słupsk"]
@@ -148,19 +152,54 @@ def test_operator_may_query_any_set_of_centers(gql, operator, crafted):
 
 
 def test_invalid_period_is_a_validation_error(gql, codes, pomorze):
-    body = gql(None, user=pomorze)(QUERY, {"from": "2026-06-30", "to": "2026-01-01"})
+    body = gql(None, user=pomorze)(QUERY, {"period": {"kind": "QUARTER", "year": 2024, "number": 5}})
     assert body["data"]["partnerStatistics"] is None
     assert codes(body) == ["invalid_period"]
-    assert body["errors"][0]["extensions"]["field"] == "to"
+    assert body["errors"][0]["extensions"]["field"] == "period"
+    body = gql(None, user=pomorze)(QUERY, {})
+    assert codes(body) == ["period_required"]
 
 
-def test_period_filter(gql, pomorze, crafted):
-    families("gdansk", "sieroctwo", 8, opened_on=date(2026, 8, 1))
-    early = gql(None, user=pomorze).data(QUERY, PERIOD)["partnerStatistics"]["byReason"]["families"]
-    assert cells_of(early, "MOPR Gdańsk", "sieroctwo")["value"] == 0
-    late = gql(None, user=pomorze).data(QUERY, {"from": "2026-08-01", "to": "2026-08-31"})
-    late = late["partnerStatistics"]["byReason"]["families"]
-    assert cells_of(late, "MOPR Gdańsk", "sieroctwo")["value"] == 8
+DAYS = """
+query($from: Date, $to: Date, $period: PeriodInput) {
+  partnerStatistics(from: $from, to: $to, period: $period) { byReason { families { grandTotal { value } } } }
+}
+"""
+
+
+def test_day_level_periods_are_refused(gql, codes, pomorze, crafted):
+    """2026-01-01…03-16 against …03-17 told what happened on one day: days are refused with a typed error."""
+    for variables in (
+        {"from": "2024-01-01", "to": "2024-03-16"},
+        {"from": "2024-01-01", "to": "2024-03-17", **PERIOD},
+    ):
+        body = gql(None, user=pomorze)(DAYS, variables)
+        assert body["data"]["partnerStatistics"] is None
+        assert codes(body) == ["day_period_refused"]
+        assert body["errors"][0]["extensions"]["field"] == "period"
+        assert "42" not in str(body)
+
+
+def test_a_period_still_running_is_refused(gql, codes, pomorze, crafted):
+    today = date.today()
+    body = gql(None, user=pomorze)(QUERY, {"period": {"kind": "YEAR", "year": today.year}})
+    assert body["data"]["partnerStatistics"] is None
+    assert codes(body) == ["period_not_ended"]
+
+
+def test_narrowing_to_one_center_shows_its_row_of_the_whole_table(gql, pomorze, crafted):
+    """Security review: with the poverty total 23 and Słupsk's 3 hidden, a table suppressed anew for Gdańsk alone
+    showed its 20. The narrowed answer now is a row of the whole (suppressed) table, with the whole table's totals."""
+    client = gql(None, user=pomorze)
+    whole = client.data(QUERY, PERIOD)["partnerStatistics"]["byReason"]["families"]
+    narrowed = client.data(QUERY, {**PERIOD, "centers": ["gdansk"]})["partnerStatistics"]
+    assert [c["slug"] for c in narrowed["centers"]] == ["gdansk"] and narrowed["tableSize"] == 2
+    table = narrowed["byReason"]["families"]
+    assert [r["center"]["shortName"] for r in table["rows"]] == ["MOPR Gdańsk"]
+    assert table["rows"][0] == next(r for r in whole["rows"] if r["center"]["shortName"] == "MOPR Gdańsk")
+    assert table["totals"] == whole["totals"] and table["grandTotal"] == whole["grandTotal"]
+    assert cells_of(table, "MOPR Gdańsk", "ubostwo") == {"value": None, "suppressed": True, "reason": "SECONDARY"}
+    assert "20" not in str(table)
 
 
 def test_anonymous_is_refused(gql, codes, crafted):
@@ -187,11 +226,11 @@ def test_center_staff_token_is_refused_on_the_platform_and_center_hosts_have_no_
     assert response.status_code == 401
     assert "partnerStatistics" not in response.content.decode() or response.json().get("data") is None
     # On the center's own host the staff schema has no partner figures at all.
-    body = gql("torun", token=raw)(QUERY, PERIOD)
-    # (graphql/core/limits.py passes only its own rules to graphene-django's validate(), which then skips the
-    # standard ones: the unknown field is dropped instead of refused. Either way: no figures.)
+    response = gql("torun", token=raw).post(QUERY, PERIOD)
+    assert response.status_code == 400  # the staff schema knows neither the field nor its types
+    body = response.json()
     assert not body.get("data")
-    assert "partnerStatistics" not in str(body)
+    assert any("partnerStatistics" in e["message"] for e in body["errors"])
 
 
 def test_partner_token_works_like_the_session(gql, pomorze, crafted):
@@ -208,5 +247,27 @@ def test_sql_statements_per_request_do_not_grow_with_the_centers(gql, operator, 
         client.data(ALL_FIGURES, {**PERIOD, "centers": centers})
     figures = [q for q in sql.queries if "UNION ALL" in q or '"torun"."' in q]
     assert len(figures) == 5, "one UNION ALL statement per figure (five figures), never one query per center"
-    # The rest is the session, the user and the center list: the same for 1 or 3 centers.
-    assert sql.n <= 5 + 4, f"{sql.n} statements for {len(centers)} centers: the count must not grow with centers"
+    # The rest is the session, the user, the center list and the snapshot lookup: the same for 1 or 3 centers.
+    assert sql.n <= 5 + 5, f"{sql.n} statements for {len(centers)} centers: the count must not grow with centers"
+
+
+def test_a_past_period_with_a_snapshot_is_read_from_it(gql, pomorze, operator, crafted, count_sql):
+    from ostoja.tenants.snapshots import compute_snapshots
+    from ostoja.tenants.statistics import published_window
+
+    client = gql(None, user=pomorze)
+    live = client.data(ALL_FIGURES, PERIOD)["partnerStatistics"]
+    assert live["source"] == "LIVE"
+    compute_snapshots(published_window("half", 2024, 1))
+    families("gdansk", "bezrobocie", 9)  # a late entry: the published snapshot does not move
+    stored = client.data(QUERY, PERIOD)["partnerStatistics"]
+    assert stored["source"] == "SNAPSHOT" and stored["computedAt"]
+    assert stored["byReason"]["families"]["grandTotal"]["value"] == 42
+    assert cells_of(stored["byReason"]["families"], "MOPR Słupsk", "ubostwo")["reason"] == "PRIMARY"
+    assert client.data(ALL_FIGURES, PERIOD)["partnerStatistics"] == {**live, "source": "SNAPSHOT"}
+    with count_sql() as sql:
+        client.data(ALL_FIGURES, PERIOD)
+    assert not [q for q in sql.queries if "UNION ALL" in q or '"gdansk"."' in q], "a snapshot reads no center schema"
+    # Another period has no snapshot: live.
+    month = client.data(QUERY, {"period": {"kind": "MONTH", "year": 2024, "number": 2}})["partnerStatistics"]
+    assert month["source"] == "LIVE"

@@ -6,13 +6,46 @@ from types import SimpleNamespace
 
 import graphene
 
-from ostoja.tenants import suppression
+from ostoja.tenants import statistics, suppression
+from ostoja.tenants.models import WindowKind
 
 SuppressionReason = graphene.Enum(
     "SuppressionReason",
     [("PRIMARY", suppression.PRIMARY), ("SECONDARY", suppression.SECONDARY)],
     description="Why a value is hidden.",
 )
+
+
+PeriodKind = graphene.Enum(
+    "PeriodKind",
+    [(kind.name, kind.value) for kind in WindowKind],
+    description="A published period: a calendar month, quarter, half-year or year.",
+)
+
+FiguresSource = graphene.Enum(
+    "FiguresSource",
+    [("SNAPSHOT", statistics.SNAPSHOT), ("LIVE", statistics.LIVE)],
+    description="Where the figures come from: a stored snapshot of an ended period, or computed now.",
+)
+
+
+class PeriodInput(graphene.InputObjectType):
+    """A published period, e.g. ``{kind: HALF, year: 2026, number: 1}``; ``number`` may be left out for a year."""
+
+    kind = PeriodKind(required=True)
+    year = graphene.Int(required=True)
+    number = graphene.Int(description="Month 1–12, quarter 1–4, half-year 1–2; none (or 1) for a year.")
+
+
+class Period(graphene.ObjectType):
+    """The published period the figures cover."""
+
+    kind = PeriodKind(required=True)
+    year = graphene.Int(required=True)
+    number = graphene.Int(required=True)
+    key = graphene.String(required=True, description="E.g. 2026-03, 2026-Q1, 2026-H1, 2026.")
+    date_from = graphene.Date(required=True, name="from")
+    date_to = graphene.Date(required=True, name="to")
 
 
 class _CellFields:
@@ -133,14 +166,42 @@ class ProjectTargets(graphene.ObjectType):
 
 
 class PartnerStatistics(graphene.ObjectType):
-    """Aggregate figures of a set of centers for a period — never a person. Counts between 1 and ``threshold``
-    minus one are hidden, and more cells where needed so that no hidden count can be recomputed from totals.
-    Families or children in several categories are counted in each; totals are sums of the cells."""
+    """Aggregate figures of a table of centers (a partner: the partnership's) for a published period — never a
+    person. Counts between 1 and ``threshold`` minus one are hidden, and more cells where needed so that no hidden
+    count can be recomputed from the others and the totals, even by combining lines. Asking for some centers only
+    leaves out rows: the totals are always those of the whole table. Families or children in several categories
+    are counted in each; totals are sums of the cells."""
 
-    date_from = graphene.Date(required=True, name="from")
-    date_to = graphene.Date(required=True, name="to")
+    period = graphene.Field(Period, required=True)
+    date_from = graphene.Date(required=True, name="from", description="The first day of the period.")
+    date_to = graphene.Date(required=True, name="to", description="The last day of the period.")
+    source = graphene.Field(FiguresSource, required=True)
+    computed_at = graphene.DateTime(description="When the snapshot was computed (the oldest center's); null if live.")
     threshold = graphene.Int(required=True, description="The smallest count shown (besides zero).")
-    centers = graphene.List(graphene.NonNull(StatisticsCenter), required=True)
+    centers = graphene.List(
+        graphene.NonNull(StatisticsCenter), required=True, description="The centers whose rows are shown."
+    )
+    table_size = graphene.Int(
+        required=True, description="How many centers the table (its suppression and totals) covers."
+    )
+
+    def resolve_period(self, info):
+        window = self.window
+        return SimpleNamespace(
+            kind=window.kind,
+            year=window.year,
+            number=window.number,
+            key=window.key,
+            date_from=window.date_from,
+            date_to=window.date_to,
+        )
+
+    def resolve_centers(self, info):
+        return self.shown
+
+    def resolve_table_size(self, info):
+        return len(self.centers)
+
     by_reason = graphene.Field(FamiliesAndPersons, required=True, description="By art. 7 reason (open cases).")
     by_form_of_help = graphene.Field(FamiliesAndPersons, required=True, description="By form of help granted.")
     decisions_by_month = graphene.Field(DecisionsByMonth, required=True)
