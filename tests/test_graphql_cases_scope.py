@@ -272,6 +272,39 @@ def test_nested_household_list_costs_constant_statements(gql, w, count_sql):
     )
 
 
+def test_benefit_lists_reaching_households_cost_constant_statements(gql, w, count_sql):
+    """socialContracts { case { household … } } is prepared per page (after_page), not one household query and one
+    audit INSERT per row."""
+    for n in range(12):
+        head = person(w.director, f"Umowa{n:02d}", "7")
+        app = application(w.director, head)
+        with schema_context("torun"):
+            services.create_household(w.director, head.pk)
+            services.conclude_social_contract(
+                w.director,
+                app.case_id,
+                concluded_on=date.today(),
+                valid_until=date.today() + timedelta(days=90),
+                goals="Praca.",
+                client_obligations="Szukać pracy.",
+                center_obligations="Doradztwo.",
+            )
+    client = gql("torun", user=w.worker1)
+    query = (
+        f"query($first: Int) {{ socialContracts(first: $first) {{ edges {{ node {{ case {{ {HOUSEHOLD} }} }} }} }} }}"
+    )
+    client.data(query, {"first": 1})  # warm up the host cache
+    statements = {}
+    for first in (3, 12):
+        with count_sql() as sql:
+            data = client.data(query, {"first": first})
+        assert len(data["socialContracts"]["edges"]) == first
+        statements[first] = sql.n
+    assert statements[3] == statements[12], (
+        f"households reached through a contract's case must be loaded and audited once per page; got {statements}"
+    )
+
+
 # --- filters by a special-category reason ------------------------------------------------------------------------
 
 BY_REASON = """query($reason: String, $sensitive: Boolean, $first: Int, $search: String) {

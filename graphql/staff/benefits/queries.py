@@ -22,6 +22,7 @@ from ostoja.graphql.staff.benefits.types import (
     SocialContract,
     SocialContractStatus,
 )
+from ostoja.graphql.staff.cases.queries import prepare_case_rows
 from ostoja.modules.cases import benefits
 
 
@@ -77,6 +78,7 @@ def _value(enum_value):
 
 
 class BenefitsQueries(graphene.ObjectType):
+    # after_page: households reached through a row's case are scoped and their persons audited once per page
     decisions = ConnectionField(
         Decision,
         case_id=graphene.ID(),
@@ -92,6 +94,7 @@ class BenefitsQueries(graphene.ObjectType):
         search=graphene.String(description="Words of the person's name, or the start of their PESEL."),
         order_by=DecisionOrder(default_value=DecisionOrder.ISSUED_DESC.value),
         description="Decisions of the persons you may see, newest first.",
+        after_page=prepare_case_rows("case"),
     )
     payments = ConnectionField(
         Payment,
@@ -107,6 +110,7 @@ class BenefitsQueries(graphene.ObjectType):
         search=graphene.String(description="Words of the person's name, or the start of their PESEL."),
         order_by=PaymentOrder(default_value=PaymentOrder.MONTH_ASC.value),
         description="Payments of the persons you may see, by month.",
+        after_page=prepare_case_rows("decision", "case"),
     )
     forms_of_help = ConnectionField(
         FormOfHelp,
@@ -146,6 +150,7 @@ class BenefitsQueries(graphene.ObjectType):
         search=graphene.String(description="Words of the person's name, or the start of their PESEL."),
         order_by=SocialContractOrder(default_value=SocialContractOrder.CONCLUDED_DESC.value),
         description="Social contracts of the persons you may see, newest first.",
+        after_page=prepare_case_rows("case"),
     )
 
     def resolve_decisions(self, info, **args):

@@ -58,68 +58,31 @@ class CaseNoteOrder(graphene.Enum):
     OLDEST = "happened_on,id"
 
 
-class PreparedConnectionField(ConnectionField):
-    """A connection whose page is prepared before it is shown: ``prepare(info, nodes, args)`` sees the nodes of
-    the page once, so nested objects are loaded, scope-checked and audited for the whole page at once."""
+def prepare_case_page(info, nodes, args):
+    """After the cases page is cut: special-category reasons shown only with ``includeSensitive`` and then
+    audited (``services.reveal_reasons``); the households asked for scoped, their persons audited."""
+    services.reveal_reasons(actor(info), nodes, include_sensitive=bool(args.get("include_sensitive")))
+    types.prepare_cases(info, nodes)
 
-    @staticmethod
+
+def prepare_case_rows(*case_path: str):
+    """For a connection of rows leading to a case (``row.<case_path>``): the households of those cases asked for
+    are scoped and their persons audited for the whole page at once."""
+
     def prepare(info, nodes, args):
-        pass
+        cases = []
+        for node in nodes:
+            for name in case_path:
+                node = getattr(node, name)
+            cases.append(node)
+        types.prepare_cases(info, cases, ("edges", "node", *case_path))
 
-    @classmethod
-    def connection_resolver(
-        cls,
-        resolver,
-        connection,
-        default_manager,
-        queryset_resolver,
-        max_limit,
-        enforce_first_or_last,
-        root,
-        info,
-        **args,
-    ):
-        result = super().connection_resolver(
-            resolver,
-            connection,
-            default_manager,
-            queryset_resolver,
-            max_limit,
-            enforce_first_or_last,
-            root,
-            info,
-            **args,
-        )
-        cls.prepare(info, [edge.node for edge in result.edges], args)
-        return result
+    return prepare
 
 
-class CaseConnectionField(PreparedConnectionField):
-    """The cases connection: after the page is cut, the special-category reasons of the cases on it are shown
-    only if ``includeSensitive`` is set, and then that reading is audited (``services.reveal_reasons``); the
-    households asked for are scoped and their persons audited (``types.prepare_cases``)."""
-
-    @staticmethod
-    def prepare(info, nodes, args):
-        services.reveal_reasons(actor(info), nodes, include_sensitive=bool(args.get("include_sensitive")))
-        types.prepare_cases(info, nodes)
-
-
-class CaseRowsConnectionField(PreparedConnectionField):
-    """A connection of rows of a case (applications, interviews, notes): the households of their cases asked
-    for are scoped and their persons audited for the page at once."""
-
-    @staticmethod
-    def prepare(info, nodes, args):
-        types.prepare_cases(info, [node.case for node in nodes], ("edges", "node", "case"))
-
-
-class HouseholdConnectionField(PreparedConnectionField):
-    """The households connection: the heads and members asked for are scoped and audited for the page at once."""
-
-    @staticmethod
-    def prepare(info, nodes, args):
-        types.prepare_households(info, nodes)
+def prepare_household_page(info, nodes, args):
+    """The heads and members asked for are scoped and audited for the page at once."""
+    types.prepare_households(info, nodes)
 
 
 def _with_households(info, queryset, case_path=""):
@@ -138,14 +101,15 @@ class CasesQueries(graphene.ObjectType):
         order_by=PersonOrder(default_value=PersonOrder.LAST_NAME.value),
         description="Persons you may read.",
     )
-    households = HouseholdConnectionField(
+    households = ConnectionField(
         types.Household,
         district_id=graphene.ID(description="The head's district."),
         search=graphene.String(description="A member's name or the start of their PESEL."),
         order_by=HouseholdOrder(default_value=HouseholdOrder.HEAD_LAST_NAME.value),
         description="Households whose head you may read.",
+        after_page=prepare_household_page,
     )
-    cases = CaseConnectionField(
+    cases = ConnectionField(
         types.Case,
         district_id=graphene.ID(),
         worker_id=graphene.ID(description="A StaffMember ID: the social worker in charge."),
@@ -163,8 +127,9 @@ class CasesQueries(graphene.ObjectType):
         ),
         order_by=CaseOrder(default_value=CaseOrder.OPENED_NEWEST.value),
         description="Cases you may read.",
+        after_page=prepare_case_page,
     )
-    applications = CaseRowsConnectionField(
+    applications = ConnectionField(
         types.Application,
         district_id=graphene.ID(),
         worker_id=graphene.ID(description="The case's social worker."),
@@ -176,8 +141,9 @@ class CasesQueries(graphene.ObjectType):
         search=graphene.String(),
         order_by=ApplicationOrder(default_value=ApplicationOrder.RECEIVED_NEWEST.value),
         description="Applications you may read.",
+        after_page=prepare_case_rows("case"),
     )
-    interviews = CaseRowsConnectionField(
+    interviews = ConnectionField(
         types.Interview,
         district_id=graphene.ID(),
         worker_id=graphene.ID(description="The social worker the interview is assigned to."),
@@ -189,13 +155,15 @@ class CasesQueries(graphene.ObjectType):
         search=graphene.String(),
         order_by=InterviewOrder(default_value=InterviewOrder.DUE_SOONEST.value),
         description="Community interviews you may read.",
+        after_page=prepare_case_rows("case"),
     )
-    case_notes = CaseRowsConnectionField(
+    case_notes = ConnectionField(
         types.CaseNote,
         case_id=graphene.ID(required=True),
         kind=types.CaseNoteKindEnum(),
         order_by=CaseNoteOrder(default_value=CaseNoteOrder.NEWEST.value),
         description="The notes of a case (the reading is audited).",
+        after_page=prepare_case_rows("case"),
     )
     help_reasons = ConnectionField(
         types.HelpReason,
