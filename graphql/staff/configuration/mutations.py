@@ -3,11 +3,14 @@
 
 Create and update share their input type; in an update only the fields sent change (an explicit null clears)."""
 
+from functools import partial
+
 import graphene
 
 from ostoja.graphql.core.ids import decode_id, decode_ids
 from ostoja.graphql.core.mutations import ServiceMutation, actor
 from ostoja.graphql.staff.configuration import types
+from ostoja.graphql.staff.configuration.crud import crud_mutations
 from ostoja.tenants.configuration import services
 
 # What Django's field validation (full_clean) can report for any configuration object.
@@ -38,8 +41,8 @@ def _fields(data) -> dict:
     return fields
 
 
-def _id(value, type_name):
-    return decode_id(value, type_name, field="id")
+# Create/Update/Delete trios (see crud.py): ``fields`` turns an input (or the plain arguments) into service keywords.
+_crud = partial(crud_mutations, fields=_fields, module=__name__)
 
 
 # --- settings --------------------------------------------------------------------------------------
@@ -88,49 +91,17 @@ class AddressInput(graphene.InputObjectType):
     order = graphene.Int()
 
 
-class CreateAddress(ServiceMutation):
-    """Add an address (the center has at most one seat)."""
-
-    class Meta:
-        error_codes = ADDRESS_CODES
-
-    class Arguments:
-        input = AddressInput(required=True)
-
-    address = graphene.Field(types.Address)
-
-    @classmethod
-    def perform(cls, info, input):
-        return {"address": services.create_address(actor(info), **_fields(input))}
-
-
-class UpdateAddress(ServiceMutation):
-    class Meta:
-        error_codes = ADDRESS_CODES
-
-    class Arguments:
-        id = graphene.ID(required=True)
-        input = AddressInput(required=True)
-
-    address = graphene.Field(types.Address)
-
-    @classmethod
-    def perform(cls, info, id, input):
-        return {"address": services.update_address(actor(info), _id(id, "Address"), **_fields(input))}
-
-
-class DeleteAddress(ServiceMutation):
-    """Delete an address; its contacts go with it, its departments keep no address."""
-
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    deleted_id = graphene.ID()
-
-    @classmethod
-    def perform(cls, info, id):
-        services.delete_address(actor(info), _id(id, "Address"))
-        return {"deleted_id": id}
+CreateAddress, UpdateAddress, DeleteAddress = _crud(
+    types.Address,
+    field="address",
+    input=AddressInput,
+    create=services.create_address,
+    update=services.update_address,
+    delete=services.delete_address,
+    error_codes=ADDRESS_CODES,
+    create_doc="Add an address (the center has at most one seat).",
+    delete_doc="Delete an address; its contacts go with it, its departments keep no address.",
+)
 
 
 # --- contacts --------------------------------------------------------------------------------------
@@ -148,45 +119,15 @@ class ContactInput(graphene.InputObjectType):
     order = graphene.Int()
 
 
-class CreateContact(ServiceMutation):
-    class Meta:
-        error_codes = CONTACT_CODES
-
-    class Arguments:
-        input = ContactInput(required=True)
-
-    contact = graphene.Field(types.Contact)
-
-    @classmethod
-    def perform(cls, info, input):
-        return {"contact": services.create_contact(actor(info), **_fields(input))}
-
-
-class UpdateContact(ServiceMutation):
-    class Meta:
-        error_codes = CONTACT_CODES
-
-    class Arguments:
-        id = graphene.ID(required=True)
-        input = ContactInput(required=True)
-
-    contact = graphene.Field(types.Contact)
-
-    @classmethod
-    def perform(cls, info, id, input):
-        return {"contact": services.update_contact(actor(info), _id(id, "Contact"), **_fields(input))}
-
-
-class DeleteContact(ServiceMutation):
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    deleted_id = graphene.ID()
-
-    @classmethod
-    def perform(cls, info, id):
-        services.delete_contact(actor(info), _id(id, "Contact"))
-        return {"deleted_id": id}
+CreateContact, UpdateContact, DeleteContact = _crud(
+    types.Contact,
+    field="contact",
+    input=ContactInput,
+    create=services.create_contact,
+    update=services.update_contact,
+    delete=services.delete_contact,
+    error_codes=CONTACT_CODES,
+)
 
 
 # --- departments -----------------------------------------------------------------------------------
@@ -203,47 +144,16 @@ class DepartmentInput(graphene.InputObjectType):
     order = graphene.Int()
 
 
-class CreateDepartment(ServiceMutation):
-    class Meta:
-        error_codes = DEPARTMENT_CODES
-
-    class Arguments:
-        input = DepartmentInput(required=True)
-
-    department = graphene.Field(types.Department)
-
-    @classmethod
-    def perform(cls, info, input):
-        return {"department": services.create_department(actor(info), **_fields(input))}
-
-
-class UpdateDepartment(ServiceMutation):
-    class Meta:
-        error_codes = DEPARTMENT_CODES
-
-    class Arguments:
-        id = graphene.ID(required=True)
-        input = DepartmentInput(required=True)
-
-    department = graphene.Field(types.Department)
-
-    @classmethod
-    def perform(cls, info, id, input):
-        return {"department": services.update_department(actor(info), _id(id, "Department"), **_fields(input))}
-
-
-class DeleteDepartment(ServiceMutation):
-    """Delete a department; its contacts go with it, its teams and staff keep no department."""
-
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    deleted_id = graphene.ID()
-
-    @classmethod
-    def perform(cls, info, id):
-        services.delete_department(actor(info), _id(id, "Department"))
-        return {"deleted_id": id}
+CreateDepartment, UpdateDepartment, DeleteDepartment = _crud(
+    types.Department,
+    field="department",
+    input=DepartmentInput,
+    create=services.create_department,
+    update=services.update_department,
+    delete=services.delete_department,
+    error_codes=DEPARTMENT_CODES,
+    delete_doc="Delete a department; its contacts go with it, its teams and staff keep no department.",
+)
 
 
 # --- teams -----------------------------------------------------------------------------------------
@@ -264,45 +174,16 @@ def _team_fields(input) -> dict:
     return fields
 
 
-class CreateTeam(ServiceMutation):
-    class Meta:
-        error_codes = FIELD_CODES
-
-    class Arguments:
-        input = TeamInput(required=True)
-
-    team = graphene.Field(types.Team)
-
-    @classmethod
-    def perform(cls, info, input):
-        return {"team": services.create_team(actor(info), **_team_fields(input))}
-
-
-class UpdateTeam(ServiceMutation):
-    class Meta:
-        error_codes = FIELD_CODES
-
-    class Arguments:
-        id = graphene.ID(required=True)
-        input = TeamInput(required=True)
-
-    team = graphene.Field(types.Team)
-
-    @classmethod
-    def perform(cls, info, id, input):
-        return {"team": services.update_team(actor(info), _id(id, "Team"), **_team_fields(input))}
-
-
-class DeleteTeam(ServiceMutation):
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    deleted_id = graphene.ID()
-
-    @classmethod
-    def perform(cls, info, id):
-        services.delete_team(actor(info), _id(id, "Team"))
-        return {"deleted_id": id}
+CreateTeam, UpdateTeam, DeleteTeam = _crud(
+    types.Team,
+    field="team",
+    input=TeamInput,
+    fields=_team_fields,
+    create=services.create_team,
+    update=services.update_team,
+    delete=services.delete_team,
+    error_codes=FIELD_CODES,
+)
 
 
 # --- districts and their streets -------------------------------------------------------------------
@@ -318,111 +199,45 @@ class DistrictInput(graphene.InputObjectType):
     order = graphene.Int()
 
 
-class CreateDistrict(ServiceMutation):
-    class Meta:
-        error_codes = DISTRICT_CODES
-
-    class Arguments:
-        input = DistrictInput(required=True)
-
-    district = graphene.Field(types.District)
-
-    @classmethod
-    def perform(cls, info, input):
-        return {"district": services.create_district(actor(info), **_fields(input))}
-
-
-class UpdateDistrict(ServiceMutation):
-    class Meta:
-        error_codes = DISTRICT_CODES
-
-    class Arguments:
-        id = graphene.ID(required=True)
-        input = DistrictInput(required=True)
-
-    district = graphene.Field(types.District)
-
-    @classmethod
-    def perform(cls, info, id, input):
-        return {"district": services.update_district(actor(info), _id(id, "District"), **_fields(input))}
-
-
-class DeleteDistrict(ServiceMutation):
-    """Delete a district with its streets and its own schedules."""
-
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    deleted_id = graphene.ID()
-
-    @classmethod
-    def perform(cls, info, id):
-        services.delete_district(actor(info), _id(id, "District"))
-        return {"deleted_id": id}
+CreateDistrict, UpdateDistrict, DeleteDistrict = _crud(
+    types.District,
+    field="district",
+    input=DistrictInput,
+    create=services.create_district,
+    update=services.update_district,
+    delete=services.delete_district,
+    error_codes=DISTRICT_CODES,
+    delete_doc="Delete a district with its streets and its own schedules.",
+)
 
 
 STREET_CODES = (*FIELD_CODES, "district_overlap", "range_incomplete", "range_reversed")
 
 
-class CreateDistrictStreet(ServiceMutation):
-    """Add a street (all numbers, the odd or even ones, or a range) to a district. An address must have one
-    district: a definition that covers an address another one covers is refused (DISTRICT_OVERLAP)."""
-
-    class Meta:
-        error_codes = STREET_CODES
-
-    class Arguments:
-        district = graphene.ID(required=True)
-        street = graphene.String(required=True)
-        numbers = types.StreetNumbers(default_value=types.StreetNumbers.ALL.value)
-        number_from = graphene.Int(description="For RANGE.")
-        number_to = graphene.Int(description="For RANGE.")
-
-    district_street = graphene.Field(types.DistrictStreet)
-
-    @classmethod
-    def perform(cls, info, district, street, numbers="all", number_from=None, number_to=None):
-        district_street = services.add_district_street(
-            actor(info),
-            decode_id(district, "District", field="district"),
-            street=street,
-            numbers=getattr(numbers, "value", numbers),
-            number_from=number_from,
-            number_to=number_to,
-        )
-        return {"district_street": district_street}
-
-
-class UpdateDistrictStreet(ServiceMutation):
-    class Meta:
-        error_codes = STREET_CODES
-
-    class Arguments:
-        id = graphene.ID(required=True)
-        district = graphene.ID()
-        street = graphene.String()
-        numbers = types.StreetNumbers()
-        number_from = graphene.Int()
-        number_to = graphene.Int()
-
-    district_street = graphene.Field(types.DistrictStreet)
-
-    @classmethod
-    def perform(cls, info, id, **data):
-        district_street = services.update_district_street(actor(info), _id(id, "DistrictStreet"), **_fields(data))
-        return {"district_street": district_street}
-
-
-class DeleteDistrictStreet(ServiceMutation):
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    deleted_id = graphene.ID()
-
-    @classmethod
-    def perform(cls, info, id):
-        services.delete_district_street(actor(info), _id(id, "DistrictStreet"))
-        return {"deleted_id": id}
+CreateDistrictStreet, UpdateDistrictStreet, DeleteDistrictStreet = _crud(
+    types.DistrictStreet,
+    field="district_street",
+    create_arguments={
+        "district": graphene.ID(required=True),
+        "street": graphene.String(required=True),
+        "numbers": types.StreetNumbers(default_value=types.StreetNumbers.ALL.value),
+        "number_from": graphene.Int(description="For RANGE."),
+        "number_to": graphene.Int(description="For RANGE."),
+    },
+    update_arguments={
+        "district": graphene.ID(),
+        "street": graphene.String(),
+        "numbers": types.StreetNumbers(),
+        "number_from": graphene.Int(),
+        "number_to": graphene.Int(),
+    },
+    create=services.add_district_street,  # the district (decoded by _fields) is its positional argument
+    update=services.update_district_street,
+    delete=services.delete_district_street,
+    error_codes=STREET_CODES,
+    create_doc="""Add a street (all numbers, the odd or even ones, or a range) to a district. An address must have one
+    district: a definition that covers an address another one covers is refused (DISTRICT_OVERLAP).""",
+)
 
 
 # --- schedules, their rules and closures -----------------------------------------------------------
@@ -436,165 +251,81 @@ class ScheduleInput(graphene.InputObjectType):
     note = graphene.String()
 
 
-class CreateSchedule(ServiceMutation):
-    """A weekly schedule of one kind of hours: one for the whole center and at most one per district."""
-
-    class Meta:
-        error_codes = FIELD_CODES
-
-    class Arguments:
-        input = ScheduleInput(required=True)
-
-    schedule = graphene.Field(types.Schedule)
-
-    @classmethod
-    def perform(cls, info, input):
-        fields = _fields(input)
-        return {"schedule": services.create_schedule(actor(info), kind=fields.pop("kind", ""), **fields)}
+def _new_schedule_fields(input) -> dict:
+    """The service requires ``kind``: one not sent goes as "" for the model's validation to refuse."""
+    return {"kind": "", **_fields(input)}
 
 
-class UpdateSchedule(ServiceMutation):
-    class Meta:
-        error_codes = FIELD_CODES
-
-    class Arguments:
-        id = graphene.ID(required=True)
-        input = ScheduleInput(required=True)
-
-    schedule = graphene.Field(types.Schedule)
-
-    @classmethod
-    def perform(cls, info, id, input):
-        return {"schedule": services.update_schedule(actor(info), _id(id, "Schedule"), **_fields(input))}
-
-
-class DeleteSchedule(ServiceMutation):
-    """Delete a schedule with its rules."""
-
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    deleted_id = graphene.ID()
-
-    @classmethod
-    def perform(cls, info, id):
-        services.delete_schedule(actor(info), _id(id, "Schedule"))
-        return {"deleted_id": id}
+CreateSchedule, UpdateSchedule, DeleteSchedule = _crud(
+    types.Schedule,
+    field="schedule",
+    input=ScheduleInput,
+    create_fields=_new_schedule_fields,
+    create=services.create_schedule,
+    update=services.update_schedule,
+    delete=services.delete_schedule,
+    error_codes=FIELD_CODES,
+    create_doc="A weekly schedule of one kind of hours: one for the whole center and at most one per district.",
+    delete_doc="Delete a schedule with its rules.",
+)
 
 
 RULE_CODES = (*FIELD_CODES, "hours_reversed", "hours_overlap")
 
 
-class CreateScheduleRule(ServiceMutation):
-    """Opening hours on one weekday; two intervals of a schedule on one day must not overlap."""
-
-    class Meta:
-        error_codes = RULE_CODES
-
-    class Arguments:
-        schedule = graphene.ID(required=True)
-        weekday = types.Weekday(required=True)
-        opens = graphene.Time(required=True)
-        closes = graphene.Time(required=True)
-
-    schedule_rule = graphene.Field(types.ScheduleRule)
-
-    @classmethod
-    def perform(cls, info, schedule, weekday, opens, closes):
-        rule = services.add_schedule_rule(
-            actor(info),
-            decode_id(schedule, "Schedule", field="schedule"),
-            weekday=getattr(weekday, "value", weekday),
-            opens=opens,
-            closes=closes,
-        )
-        return {"schedule_rule": rule}
-
-
-class UpdateScheduleRule(ServiceMutation):
-    class Meta:
-        error_codes = RULE_CODES
-
-    class Arguments:
-        id = graphene.ID(required=True)
-        weekday = types.Weekday()
-        opens = graphene.Time()
-        closes = graphene.Time()
-
-    schedule_rule = graphene.Field(types.ScheduleRule)
-
-    @classmethod
-    def perform(cls, info, id, **data):
-        return {"schedule_rule": services.update_schedule_rule(actor(info), _id(id, "ScheduleRule"), **_fields(data))}
-
-
-class DeleteScheduleRule(ServiceMutation):
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    deleted_id = graphene.ID()
-
-    @classmethod
-    def perform(cls, info, id):
-        services.delete_schedule_rule(actor(info), _id(id, "ScheduleRule"))
-        return {"deleted_id": id}
+CreateScheduleRule, UpdateScheduleRule, DeleteScheduleRule = _crud(
+    types.ScheduleRule,
+    field="schedule_rule",
+    create_arguments={
+        "schedule": graphene.ID(required=True),
+        "weekday": types.Weekday(required=True),
+        "opens": graphene.Time(required=True),
+        "closes": graphene.Time(required=True),
+    },
+    update_arguments={"weekday": types.Weekday(), "opens": graphene.Time(), "closes": graphene.Time()},
+    create=services.add_schedule_rule,  # the schedule (decoded by _fields) is its positional argument
+    update=services.update_schedule_rule,
+    delete=services.delete_schedule_rule,
+    error_codes=RULE_CODES,
+    create_doc="Opening hours on one weekday; two intervals of a schedule on one day must not overlap.",
+)
 
 
 CLOSURE_CODES = (*FIELD_CODES, "invalid")
 
 
-class CreateClosure(ServiceMutation):
-    """Close on a date (every kind of hours, or one kind), or end the day early with ``closesEarlyAt``."""
-
-    class Meta:
-        error_codes = CLOSURE_CODES
-
-    class Arguments:
-        date = graphene.Date(required=True)
-        reason = graphene.String(required=True, description="In Polish.")
-        reason_en = graphene.String()
-        kind = types.HoursKind(description="Null: every kind of hours.")
-        closes_early_at = graphene.Time(description="Null: closed all day.")
-
-    closure = graphene.Field(types.Closure)
-
-    @classmethod
-    def perform(cls, info, **data):
-        fields = _fields(data)
-        fields["kind"] = fields.get("kind") or ""
-        fields["reason_en"] = fields.get("reason_en") or ""
-        return {"closure": services.create_closure(actor(info), **fields)}
+def _new_closure_fields(data) -> dict:
+    """A new closure stores "" for no kind and no English reason."""
+    fields = _fields(data)
+    fields["kind"] = fields.get("kind") or ""
+    fields["reason_en"] = fields.get("reason_en") or ""
+    return fields
 
 
-class UpdateClosure(ServiceMutation):
-    class Meta:
-        error_codes = CLOSURE_CODES
-
-    class Arguments:
-        id = graphene.ID(required=True)
-        date = graphene.Date()
-        reason = graphene.String()
-        reason_en = graphene.String()
-        kind = types.HoursKind(description="Null: every kind of hours.")
-        closes_early_at = graphene.Time()
-
-    closure = graphene.Field(types.Closure)
-
-    @classmethod
-    def perform(cls, info, id, **data):
-        return {"closure": services.update_closure(actor(info), _id(id, "Closure"), **_fields(data))}
-
-
-class DeleteClosure(ServiceMutation):
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    deleted_id = graphene.ID()
-
-    @classmethod
-    def perform(cls, info, id):
-        services.delete_closure(actor(info), _id(id, "Closure"))
-        return {"deleted_id": id}
+CreateClosure, UpdateClosure, DeleteClosure = _crud(
+    types.Closure,
+    field="closure",
+    create_arguments={
+        "date": graphene.Date(required=True),
+        "reason": graphene.String(required=True, description="In Polish."),
+        "reason_en": graphene.String(),
+        "kind": types.HoursKind(description="Null: every kind of hours."),
+        "closes_early_at": graphene.Time(description="Null: closed all day."),
+    },
+    update_arguments={
+        "date": graphene.Date(),
+        "reason": graphene.String(),
+        "reason_en": graphene.String(),
+        "kind": types.HoursKind(description="Null: every kind of hours."),
+        "closes_early_at": graphene.Time(),
+    },
+    create_fields=_new_closure_fields,
+    create=services.create_closure,
+    update=services.update_closure,
+    delete=services.delete_closure,
+    error_codes=CLOSURE_CODES,
+    create_doc="Close on a date (every kind of hours, or one kind), or end the day early with ``closesEarlyAt``.",
+)
 
 
 class ConfigurationMutations(graphene.ObjectType):
