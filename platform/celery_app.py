@@ -38,7 +38,7 @@ def broker_folders(conf) -> list[Path]:
     if not str(conf.broker_url or "").startswith("filesystem"):
         return []
     options = conf.broker_transport_options or {}
-    names = ("data_folder_in", "data_folder_out", "processed_folder")
+    names = ("data_folder_in", "data_folder_out", "processed_folder", "control_folder")
     return [Path(options[name]) for name in names if options.get(name)]
 
 

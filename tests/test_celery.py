@@ -195,6 +195,7 @@ def celery_worker(django_db_setup, tmp_path_factory):
             "data_folder_in": str(queue / "queue"),
             "data_folder_out": str(queue / "queue"),
             "processed_folder": str(queue / "processed"),
+            "control_folder": str(queue / "control"),
             "store_processed": False,
             "polling_interval": 0.05,
         },
@@ -303,10 +304,14 @@ def test_filesystem_broker_folders_come_from_the_settings(tmp_path):
 
     conf = SimpleNamespace(
         broker_url="filesystem://",
-        broker_transport_options={"data_folder_in": str(tmp_path / "q"), "processed_folder": str(tmp_path / "p")},
+        broker_transport_options={
+            "data_folder_in": str(tmp_path / "q"),
+            "processed_folder": str(tmp_path / "p"),
+            "control_folder": str(tmp_path / "c"),
+        },
     )
     ensure_broker_folders(conf)
-    assert (tmp_path / "q").is_dir() and (tmp_path / "p").is_dir()
+    assert (tmp_path / "q").is_dir() and (tmp_path / "p").is_dir() and (tmp_path / "c").is_dir()
     assert broker_folders(SimpleNamespace(broker_url="redis://localhost:6379/0", broker_transport_options={})) == []
 
 

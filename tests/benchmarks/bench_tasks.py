@@ -122,6 +122,7 @@ def measure(label: str, broker_url: str, transport_options: dict, runs: int) -> 
                 "data_folder_in": str(queue / "queue"),
                 "data_folder_out": str(queue / "queue"),
                 "processed_folder": str(queue / "processed"),
+                "control_folder": str(queue / "control"),
             }
         configure(broker_url, transport_options, result_backend)
         worker = start_worker(var_dir, broker_url, result_backend)
