@@ -24,6 +24,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -86,31 +87,40 @@ class Stored:
     cache_key: str
 
 
+ROWS_CACHE_SECONDS = 24 * 3600
+
+
 def read_snapshots(centers: list[Center], window: Window) -> Stored | None:
-    """The stored rows of ``window`` for ``centers`` (one statement), or None unless every center has a complete
-    snapshot of it."""
+    """The stored rows of ``window`` for ``centers``, or None unless every center has a complete snapshot of it.
+    One statement (the markers) when the rows of these snapshots are cached, two otherwise."""
     if not centers:
         return None
     by_id = {c.pk: c.schema_name for c in centers}
-    stored = PartnerSnapshot.objects.filter(
-        center_id__in=list(by_id),
-        window_kind=window.kind,
-        window_year=window.year,
-        window_number=window.number,
-    ).values_list(
-        "center_id", "figure", "category", "label_pl", "label_en", "position", "count", "amount", "computed_at"
+    window_fields = {"window_kind": window.kind, "window_year": window.year, "window_number": window.number}
+    snapshots = PartnerSnapshot.objects.filter(center_id__in=list(by_id), **window_fields)
+    markers = dict(snapshots.filter(figure=MARKER).values_list("center_id", "computed_at"))
+    if len(markers) != len(by_id):
+        return None
+    fingerprint = "|".join(f"{pk}:{markers[pk].isoformat()}" for pk in sorted(markers))
+    digest = hashlib.blake2b(fingerprint.encode(), digest_size=16).hexdigest()
+    cache_key = f"partner-figures:{window.key}:{digest}"
+    rows = cache.get(f"{cache_key}:rows")
+    if rows is None:
+        rows = _rows(snapshots.exclude(figure=MARKER), by_id)
+        cache.set(f"{cache_key}:rows", rows, timeout=ROWS_CACHE_SECONDS)
+    return Stored(rows=rows, computed_at=min(markers.values()), cache_key=cache_key)
+
+
+def _rows(snapshots, by_id) -> dict[str, list[tuple]]:
+    """The snapshot rows back in the shape of the live statements' rows."""
+    stored = snapshots.values_list(
+        "center_id", "figure", "category", "label_pl", "label_en", "position", "count", "amount"
     )
-    markers = {}
     merged: dict[tuple, dict] = {}
-    for center_id, figure, category, label_pl, label_en, position, count, amount, computed_at in stored:
-        if figure == MARKER:
-            markers[center_id] = computed_at
-            continue
+    for center_id, figure, category, label_pl, label_en, position, count, amount in stored:
         base, _dot, part = figure.partition(".")
         entry = merged.setdefault((base, by_id[center_id], category), {"labels": (label_pl, label_en, position)})
         entry[part or "value"] = (count, amount)
-    if len(markers) != len(by_id):
-        return None
     rows: dict[str, list[tuple]] = {name: [] for name in ("reason", "form", "decisions", "children", "targets")}
     for (base, schema, category), entry in merged.items():
         label_pl, label_en, position = entry["labels"]
@@ -127,7 +137,4 @@ def read_snapshots(centers: list[Center], window: Window) -> Stored | None:
             target = entry.get("value", (0, 0))[1]
             achieved = entry.get("achieved", (0, 0))[1]
             rows[base].append((schema, category, target, achieved))
-    times = sorted(markers.values())
-    fingerprint = "|".join(f"{pk}:{markers[pk].isoformat()}" for pk in sorted(markers))
-    digest = hashlib.blake2b(fingerprint.encode(), digest_size=16).hexdigest()
-    return Stored(rows=rows, computed_at=times[0], cache_key=f"partner-figures:{window.key}:{digest}")
+    return rows

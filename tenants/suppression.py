@@ -19,9 +19,10 @@ totals line) the column totals, and the corner the grand total. Every row and ev
 How the interval is exact without a linear-programming library: flip the sign of the row and column totals and
 every line of the grid sums to zero, so a change of the hidden cells that keeps every published cell is a
 *circulation* in the bipartite graph whose nodes are the grid's rows and columns and whose edges are the hidden
-cells. Non-negativity bounds each edge in one direction (an inner cell may not drop below zero, a row total may
-not… ), so how far a hidden cell can move up (down) is a maximum flow from its column to its row (its row to its
-column) through the other hidden cells — computed with integer augmenting paths, stopped once it is large enough.
+cells. Non-negativity bounds each edge in one direction (an inner cell, and the grand total, may drop by at most
+their value; a row or column total — its sign flipped — may rise by at most its value), so how far a hidden cell
+can move up (down) is a maximum flow from its column to its row (its row to its column) through the other hidden
+cells — computed with integer augmenting paths, stopped once it is large enough.
 
 Amounts (money) follow the counts behind them: ``mask_like`` hides an amount exactly where its count is hidden.
 """

@@ -3,6 +3,10 @@ and over 100 generated centers. Target: under 300 ms over 100 centers, one SQL s
 
 Run:  .venv/bin/python tests/benchmarks/bench_partners.py [--centers 100] [--runs 7] [--no-demo] [--copy-tables]
 
+The period is the last completed year. Over the generated centers it measures the live figures, then computes the
+window's snapshots (tenants/snapshots.py) and measures the same requests read from them: the first request
+(suppression of every table, then cached per snapshot) and the following ones.
+
 It works in a throwaway database (``TEST_DATABASE_NAME``, default ``test_bench_partners``) created with the test
 runner's machinery and dropped at the end (with every schema in it), so the development database is never touched.
 The demo centers are seeded with ``ostoja demo``'s own seeder; the generated centers are clones of the template
@@ -36,6 +40,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -56,7 +61,8 @@ from ostoja.modules.foster_care.models import FamilyKind, FosterChild, FosterFam
 from ostoja.modules.projects.models import Achievement, Participant, Project, Target  # noqa: E402
 from ostoja.platform.accounts import services as accounts  # noqa: E402
 from ostoja.tenants.models import Center, PlatformRole  # noqa: E402
-from ostoja.tenants.statistics import Statistics, statistics_centers  # noqa: E402
+from ostoja.tenants.snapshots import compute_snapshots  # noqa: E402
+from ostoja.tenants.statistics import Statistics, last_completed_windows, statistics_scope  # noqa: E402
 
 SELECTIONS = {
     "byReason": "byReason { families { ...t } persons { ...t } }",
@@ -81,8 +87,8 @@ fragment t on CountTable {
 def query(*selections: str) -> str:
     fragment = FRAGMENT if any("...t" in s for s in selections) else ""
     return (
-        "query($from: Date!, $to: Date!, $centers: [String!]) {\n"
-        "  partnerStatistics(from: $from, to: $to, centers: $centers) {\n    "
+        "query($period: PeriodInput, $centers: [String!]) {\n"
+        "  partnerStatistics(period: $period, centers: $centers) {\n    source\n    "
         + "\n    ".join(selections)
         + "\n  }\n}\n"
         + fragment
@@ -235,25 +241,30 @@ def measure(label: str, call, runs: int) -> float:
     return median
 
 
-def bench(label: str, user, centers: list[str] | None, period: dict, runs: int) -> float:
+def bench(label: str, user, centers: list[str] | None, window, runs: int, *, source: str = "LIVE") -> float:
     client = Client(HTTP_HOST=settings.BASE_DOMAIN)
     client.force_login(user)
+    period = {"period": {"kind": window.kind.upper(), "year": window.year, "number": window.number}}
 
     def request(document=QUERY):
         body = json.dumps({"query": document, "variables": {**period, "centers": centers}})
         response = client.post("/graphql/", data=body, content_type="application/json")
         data = response.json()
         assert response.status_code == 200 and not data.get("errors"), data
+        assert data["data"]["partnerStatistics"]["source"] == source, data["data"]["partnerStatistics"]["source"]
         return data
 
+    if source == "SNAPSHOT":
+        cache.clear()
+        measure(f"{label}: first request (tables suppressed, then cached)", request, 1)
     request()  # warm up
-    scope = statistics_centers(user, centers)
-    dates = (date.fromisoformat(period["from"]), date.fromisoformat(period["to"]))
-    measure(
-        f"{label}: figures only ({len(scope)} centers)",
-        lambda: [getattr(Statistics(scope, *dates), f) for f in FIGURES],
-        runs,
-    )
+    scope = statistics_scope(user, centers).centers
+    if source == "LIVE":
+        measure(
+            f"{label}: figures only ({len(scope)} centers)",
+            lambda: [getattr(Statistics(scope, window.date_from, window.date_to), f) for f in FIGURES],
+            runs,
+        )
     for name, selection in SELECTIONS.items():
         measure(f"{label}: {name} alone", lambda selection=selection: request(query(selection)), runs)
     return measure(f"{label}: GraphQL request, every figure ({len(scope)} centers)", request, runs)
@@ -273,7 +284,7 @@ def main() -> None:
     print(f"Creating the throwaway database {os.environ['TEST_DATABASE_NAME']} …", flush=True)
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     today = date.today()
-    period = {"from": (today - timedelta(days=364)).isoformat(), "to": today.isoformat()}
+    window = last_completed_windows(today)[3]  # the last completed year: twelve month columns
     results = {}
     try:
         connection.set_schema_to_public()
@@ -290,8 +301,8 @@ def main() -> None:
             from django.contrib.auth import get_user_model
 
             demo_partner = get_user_model().objects.get(username="partner")
-            bench("3 demo centers, operator", operator, ["torun", "slupsk", "gdansk"], period, args.runs)
-            bench("demo partnership (2 centers), partner", demo_partner, None, period, args.runs)
+            bench("3 demo centers, operator", operator, ["torun", "slupsk", "gdansk"], window, args.runs)
+            bench("demo partnership (2 centers), partner", demo_partner, None, window, args.runs)
 
         started = time.perf_counter()
         slugs = []
@@ -313,11 +324,21 @@ def main() -> None:
         partner = accounts.create_platform_account(
             None, username="bench-partner", email="p@example.org", role=PlatformRole.PARTNER, partnership=partnership
         )
-        results["many"] = bench(f"{len(slugs)} generated centers, partner", partner, None, period, args.runs)
+        label = f"{len(slugs)} generated centers, partner"
+        results["live"] = bench(f"{label}, live", partner, None, window, args.runs)
+        started = time.perf_counter()
+        stored = compute_snapshots(window)
         print(
-            f"\nTarget: under 300 ms over {len(slugs)} centers — "
-            f"{'met' if results['many'] < 300 else 'NOT met'} ({results['many']:.0f} ms)"
+            f"\nSnapshots of {window} for every active center: {stored} rows in "
+            f"{(time.perf_counter() - started) * 1000:.0f} ms\n",
+            flush=True,
         )
+        results["snapshot"] = bench(f"{label}, snapshot", partner, None, window, args.runs, source="SNAPSHOT")
+        for source, median in results.items():
+            print(
+                f"\nTarget: under 300 ms over {len(slugs)} centers ({source}) — "
+                f"{'met' if median < 300 else 'NOT met'} ({median:.0f} ms)"
+            )
     finally:
         connection.set_schema_to_public()
         print("Dropping the throwaway database (and every schema in it) …", flush=True)
