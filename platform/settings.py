@@ -142,6 +142,16 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 CACHES["default"].update(
     KEY_FUNCTION="django_tenants.cache.make_key", REVERSE_KEY_FUNCTION="django_tenants.cache.reverse_key"
 )
+# Suppressed partner tables (tenants/statistics.py): in PostgreSQL, so every web process shares what the nightly
+# snapshot task prepared. The table is made by `ostoja migrate` (createcachetable).
+CACHES["figures"] = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "ostoja_figures_cache",
+    "TIMEOUT": 7 * 24 * 3600,
+    "OPTIONS": {"MAX_ENTRIES": 20_000},
+    "KEY_FUNCTION": "django_tenants.cache.make_key",
+    "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+}
 
 # --- Language and time ---------------------------------------------------------------------------
 LANGUAGE_CODE = "pl"

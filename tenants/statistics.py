@@ -32,7 +32,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -448,11 +448,16 @@ class Statistics:
         if self._cache_key is None:
             return compute()
         key = f"{self._cache_key}:{self.threshold}:{name}"
-        table = cache.get(key)
+        table = caches["figures"].get(key)
         if table is None:
             table = compute()
-            cache.set(key, table, timeout=SUPPRESSED_CACHE_SECONDS)
+            caches["figures"].set(key, table, timeout=SUPPRESSED_CACHE_SECONDS)
         return table
+
+    def prepare(self) -> None:
+        """Compute (or fetch) every figure's table now: the snapshot task calls this so that requests find them."""
+        for name in FIGURE_PROPERTIES:
+            getattr(self, name)
 
     def _publish(self, columns: list[Column], table: Table) -> PublishedTable:
         """The rows of ``shown`` only; the column totals and the grand total stay the whole table's."""
@@ -516,12 +521,13 @@ class Statistics:
         achieved = self._count_table("targets.achieved", columns, {(r[0], r[1]): r[3] for r in rows})
         targets = _matrix(self.centers, columns, {(r[0], r[1]): r[2] for r in rows}, default=Decimal(0))
         return {
-            "targets": self._publish(columns, suppress(targets, 0)),
+            "targets": self._publish(columns, self._suppressed("targets.targets", lambda: suppress(targets, 0))),
             "achieved": self._publish(columns, achieved),
         }
 
 
-SUPPRESSED_CACHE_SECONDS = 24 * 3600
+SUPPRESSED_CACHE_SECONDS = 7 * 24 * 3600
+FIGURE_PROPERTIES = ("by_reason", "by_form_of_help", "decisions_by_month", "children_by_family_kind", "project_targets")
 
 
 def statistics(

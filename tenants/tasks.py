@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from ostoja.platform.tasks import exclusively, task
-from ostoja.tenants.snapshots import compute_snapshots
+from ostoja.tenants.snapshots import compute_snapshots, prepare_published_tables
 from ostoja.tenants.statistics import Window, last_completed_windows
 
 
@@ -29,4 +29,5 @@ def partner_snapshots(today: str | None = None) -> list[str]:
 def snapshot_window(window: Window) -> str:
     with exclusively(f"tenants.partner_snapshots:{window.key}"):
         compute_snapshots(window)
+    prepare_published_tables(window)
     return window.key

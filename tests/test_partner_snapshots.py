@@ -211,6 +211,29 @@ def test_the_task_computes_the_last_completed_windows_idempotently(torun, slupsk
     assert windows_stored() == EXPECTED
 
 
+@pytest.mark.django_db
+def test_the_task_prepares_every_partnership_table_for_every_process(torun, slupsk, gdansk, monkeypatch):
+    """After the nightly task, a partner's request reads suppressed tables from the shared (database) cache: no
+    suppression audit runs in the request, even in a process whose own memory cache is empty."""
+    from django.core.cache import cache
+
+    from ostoja.tenants import suppression
+
+    crafted()
+    partner = pomorze()
+    partner_snapshots(TODAY.isoformat())
+    cache.clear()  # another web process: nothing in its memory
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("the table should have been prepared by the snapshot task")
+
+    monkeypatch.setattr(suppression, "suppression_pattern", must_not_run)
+    figures = statistics.statistics(partner, window=H1, today=TODAY)
+    assert figures.source == statistics.SNAPSHOT
+    tables = published(figures)
+    assert tables[("by_reason", "families")][0] == ["gdansk", "slupsk"]
+
+
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_worker_computes_the_snapshots_once_however_often_delivered(committed_centers, celery_worker):  # noqa: F811

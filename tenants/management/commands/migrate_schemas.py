@@ -2,10 +2,11 @@
 
 The template is no tenant row, so the stock command would skip it and clones would go stale
 (DESIGN.md §6). Here every run that migrates all tenants migrates the template too, creating it
-on first use.
+on first use. Migrating the public schema also creates the tables of the database caches.
 """
 
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
 from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
 from django_tenants.utils import schema_exists
@@ -14,6 +15,9 @@ from django_tenants.utils import schema_exists
 class Command(MigrateSchemasCommand):
     def handle(self, *args, **options):
         super().handle(*args, **options)
+        if self.sync_public:
+            connection.set_schema_to_public()
+            call_command("createcachetable", verbosity=0)  # the database caches (settings.CACHES), in public
         if self.sync_tenant and not options.get("schema_name"):
             migrate_template(self.executor, self.args, self.options)
 
