@@ -57,6 +57,7 @@ SHARED_APPS = [
     "ostoja.tenants",  # before django_tenants' commands are looked up: our migrate_schemas wins
     "ostoja.platform.accounts",
     "ostoja.platform.audit",
+    "ostoja.platform.jobs",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -80,6 +81,9 @@ TENANT_APPS = [
     "ostoja.modules.foster_care",
     "ostoja.modules.projects",
     "ostoja.platform.documents",
+    "ostoja.platform.jobs",
+    "ostoja.platform.notifications",
+    "ostoja.platform.exports",
 ]
 INSTALLED_APPS = ["ostoja.tenants"] + [a for a in SHARED_APPS if a != "ostoja.tenants"]
 INSTALLED_APPS += [a for a in TENANT_APPS if a not in INSTALLED_APPS]

@@ -8,15 +8,17 @@ from ostoja.graphql.platform.accounts.mutations import PlatformAccountsMutations
 from ostoja.graphql.platform.accounts.queries import PlatformAccountsQueries
 from ostoja.graphql.platform.centers.mutations import CentersMutations
 from ostoja.graphql.platform.centers.queries import CentersQueries
+from ostoja.graphql.platform.jobs.mutations import JobsMutations
+from ostoja.graphql.platform.jobs.queries import JobsQueries
 from ostoja.graphql.platform.partners.mutations import PartnersMutations
 from ostoja.graphql.platform.partners.queries import PartnersQueries
 
 
-class Query(PlatformAccountsQueries, CentersQueries, PartnersQueries, graphene.ObjectType):
+class Query(PlatformAccountsQueries, CentersQueries, PartnersQueries, JobsQueries, graphene.ObjectType):
     node = Node.Field(description="Any platform object by its ID.")
 
 
-class Mutation(PlatformAccountsMutations, CentersMutations, PartnersMutations, graphene.ObjectType):
+class Mutation(PlatformAccountsMutations, CentersMutations, PartnersMutations, JobsMutations, graphene.ObjectType):
     pass
 
 

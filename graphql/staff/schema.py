@@ -14,8 +14,12 @@ from ostoja.graphql.staff.configuration.mutations import ConfigurationMutations
 from ostoja.graphql.staff.configuration.queries import ConfigurationQueries
 from ostoja.graphql.staff.documents.mutations import DocumentsMutations
 from ostoja.graphql.staff.documents.queries import DocumentsQueries
+from ostoja.graphql.staff.exports.mutations import ExportsMutations
+from ostoja.graphql.staff.exports.queries import ExportsQueries
 from ostoja.graphql.staff.foster_care.mutations import FosterCareMutations
 from ostoja.graphql.staff.foster_care.queries import FosterCareQueries
+from ostoja.graphql.staff.notifications.mutations import NotificationsMutations
+from ostoja.graphql.staff.notifications.queries import NotificationsQueries
 from ostoja.graphql.staff.projects.mutations import ProjectsMutations
 from ostoja.graphql.staff.projects.queries import ProjectsQueries
 
@@ -28,6 +32,8 @@ class Query(
     FosterCareQueries,
     ProjectsQueries,
     DocumentsQueries,
+    NotificationsQueries,
+    ExportsQueries,
     graphene.ObjectType,
 ):
     node = Node.Field(description="Any object of this center by its ID (IDs from another center are not found).")
@@ -41,6 +47,8 @@ class Mutation(
     FosterCareMutations,
     ProjectsMutations,
     DocumentsMutations,
+    NotificationsMutations,
+    ExportsMutations,
     graphene.ObjectType,
 ):
     pass

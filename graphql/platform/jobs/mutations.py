@@ -1,0 +1,5 @@
+import graphene
+
+
+class JobsMutations(graphene.ObjectType):
+    pass

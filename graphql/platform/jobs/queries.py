@@ -1,0 +1,5 @@
+import graphene
+
+
+class JobsQueries(graphene.ObjectType):
+    pass

@@ -1,0 +1,5 @@
+import graphene
+
+
+class ExportsMutations(graphene.ObjectType):
+    pass

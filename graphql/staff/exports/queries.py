@@ -1,0 +1,5 @@
+import graphene
+
+
+class ExportsQueries(graphene.ObjectType):
+    pass

@@ -1,0 +1,5 @@
+import graphene
+
+
+class NotificationsMutations(graphene.ObjectType):
+    pass

@@ -1,0 +1,5 @@
+import graphene
+
+
+class NotificationsQueries(graphene.ObjectType):
+    pass

@@ -1,0 +1,1 @@
+"""Background jobs: progress, result and failure of long work (onboarding, programme grants), and tasks that died."""
