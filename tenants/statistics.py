@@ -32,7 +32,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import cache, caches
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -448,10 +448,13 @@ class Statistics:
         if self._cache_key is None:
             return compute()
         key = f"{self._cache_key}:{self.threshold}:{name}"
-        table = caches["figures"].get(key)
+        table = cache.get(key)  # this process's (or Redis) cache first, then the shared database cache
         if table is None:
-            table = compute()
-            caches["figures"].set(key, table, timeout=SUPPRESSED_CACHE_SECONDS)
+            table = caches["figures"].get(key)
+            if table is None:
+                table = compute()
+                caches["figures"].set(key, table, timeout=SUPPRESSED_CACHE_SECONDS)
+            cache.set(key, table, timeout=SUPPRESSED_CACHE_SECONDS)
         return table
 
     def prepare(self) -> None:
