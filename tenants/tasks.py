@@ -31,3 +31,13 @@ def snapshot_window(window: Window) -> str:
         compute_snapshots(window)
     prepare_published_tables(window)
     return window.key
+
+
+@task(name="tenants.onboard_center", job_task=True)
+def onboard_center_task(job_id: int):
+    """Run the onboarding job ``job_id`` (tenants/tasks_onboarding.py), in the public schema."""
+    from ostoja.platform.jobs.services import run_job
+    from ostoja.tenants.tasks_onboarding import run_center_onboarding
+
+    connection.set_schema_to_public()
+    return run_job(job_id, run_center_onboarding)

@@ -6,3 +6,6 @@ class JobsConfig(AppConfig):
     name = "ostoja.platform.jobs"
     label = "jobs"
     verbose_name = _("Background jobs")
+
+    def ready(self):
+        from ostoja.platform.jobs import signals  # noqa: F401 (connects the task_failure handler)

@@ -194,6 +194,46 @@ class RunProgrammeGrant(ServiceMutation):
         }
 
 
+class StartProgrammeGrant(ServiceMutation):
+    """Grant a programme in the background (large centers): the same input as ``runProgrammeGrant``; the job (in
+    this center, fetched with ``node(id:)``) shows when it ran and, once it succeeded, the counts in its result.
+    Asking again while the programme's job is queued or running returns that job (``started`` is false)."""
+
+    class Meta:
+        error_codes = (*RunProgrammeGrant._meta.error_codes, "job_exists_different")
+
+    class Arguments:
+        input = RunProgrammeGrantInput(required=True)
+
+    job = graphene.Field(lambda: _job_type())
+    started = graphene.Boolean(description="False when the same grant was already queued or running.")
+
+    @classmethod
+    def perform(cls, info, input):
+        from ostoja.modules.cases.tasks import start_programme_grant
+
+        job, started = start_programme_grant(
+            actor(info),
+            code=input["code"],
+            name_pl=input["name_pl"],
+            name_en=input["name_en"],
+            legal_basis=input.get("legal_basis") or "",
+            source_form=decode_id(input["source_form_id"], "FormOfHelp", field="sourceFormId"),
+            form=decode_id(input["form_id"], "FormOfHelp", field="formId"),
+            monthly_amount=input["monthly_amount"],
+            first_month=input["first_month"],
+            last_month=input["last_month"],
+            issued_on=input.get("issued_on"),
+        )
+        return {"job": job, "started": started}
+
+
+def _job_type():
+    from ostoja.graphql.platform.jobs.types import Job
+
+    return Job
+
+
 class ConcludeSocialContractInput(graphene.InputObjectType):
     case_id = graphene.ID(required=True)
     concluded_on = graphene.Date(required=True)
@@ -296,6 +336,7 @@ class BenefitsMutations(graphene.ObjectType):
     mark_payment_paid = MarkPaymentPaid.Field()
     cancel_payment = CancelPayment.Field()
     run_programme_grant = RunProgrammeGrant.Field()
+    start_programme_grant = StartProgrammeGrant.Field()
     conclude_social_contract = ConcludeSocialContract.Field()
     evaluate_social_contract = EvaluateSocialContract.Field()
     add_income_criterion_rate = AddIncomeCriterionRate.Field()

@@ -2,7 +2,10 @@
 
 The administrator's password never appears on the command line: it is read from stdin
 (``--password-stdin``), typed twice at a prompt (a terminal without either flag), or replaced by a
-one-time set-password link (``--set-password-link``)."""
+one-time set-password link (``--set-password-link``).
+
+With ``--async`` the onboarding is queued as a background job (a worker runs it; its progress is the platform
+schema's ``job(id:)``); the administrator then gets a set-password link, in the job's result."""
 
 from __future__ import annotations
 
@@ -45,6 +48,12 @@ class Command(BaseCommand):
         parser.add_argument("--admin-first-name", default="")
         parser.add_argument("--admin-last-name", default="")
         parser.add_argument("--no-admin", action="store_true", help="create no administrator account")
+        parser.add_argument(
+            "--async",
+            dest="run_async",
+            action="store_true",
+            help="queue the onboarding for a worker and print the job (the administrator gets a set-password link)",
+        )
         secret = parser.add_mutually_exclusive_group()
         secret.add_argument(
             "--password-stdin", action="store_true", help="read the administrator's password from stdin"
@@ -60,6 +69,8 @@ class Command(BaseCommand):
         with service_errors():  # a bad slug is refused before anyone types a password
             opts["slug"] = resolve_slug(opts["slug"], opts["city"])
         config = read_yaml(opts["config"]) if opts["config"] else None
+        if opts["run_async"]:
+            return self._enqueue(console, opts, config)
         admin = None
         if not opts["no_admin"]:
             admin = {
@@ -98,6 +109,43 @@ class Command(BaseCommand):
             console.print(f"  host: {domain}")
         if result.set_password_url:
             console.print(f"  set-password link for {result.admin_user.username}: {result.set_password_url}")
+
+    def _enqueue(self, console, opts, config) -> None:
+        from ostoja.platform.jobs.models import JobStatus
+        from ostoja.tenants.tasks_onboarding import start_center_onboarding
+
+        if opts["password_stdin"]:
+            raise CommandError(
+                "--async gives the administrator a set-password link; --password-stdin cannot be used with it.",
+                returncode=EXIT_INVALID,
+            )
+        admin = None
+        if not opts["no_admin"]:
+            admin = {
+                "username": opts["admin_username"],
+                "email": opts["admin_email"],
+                "first_name": opts["admin_first_name"],
+                "last_name": opts["admin_last_name"],
+            }
+        with service_errors():
+            job, started = start_center_onboarding(
+                None,
+                slug=opts["slug"],
+                name=opts["name"],
+                short_name=opts["short_name"],
+                kind=opts["kind"],
+                city=opts["city"],
+                voivodeship=opts["voivodeship"],
+                domain=opts["domain"],
+                config=config,
+                admin=admin,
+            )
+        if started:
+            console.print(f"Onboarding of {opts['slug']} queued as job {job.pk}.")
+        elif job.status == JobStatus.SUCCEEDED:
+            console.print(f"Onboarding of {opts['slug']} already done (job {job.pk}).")
+        else:
+            console.print(f"Onboarding of {opts['slug']} is already {job.status} (job {job.pk}); nothing queued.")
 
     def _password(self, opts) -> str | None:
         if opts["set_password_link"]:
