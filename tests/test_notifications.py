@@ -262,6 +262,41 @@ def test_inactive_users_get_no_reminder(torun):
     assert run("torun") == 0
 
 
+@pytest.mark.usefixtures("eager")
+def test_a_repeated_run_looks_up_the_reminders_sent_in_one_statement(torun, count_sql):
+    anna = staff("torun", "anna")
+    with schema_context("torun"):
+        interview(due_on=TODAY - timedelta(days=3), assigned=anna)
+    assert run("torun") == 1
+    with count_sql() as one:
+        assert run("torun") == 0
+    with schema_context("torun"):
+        for _ in range(5):
+            interview(due_on=TODAY - timedelta(days=3), assigned=anna)
+    assert run("torun") == 5
+    with count_sql() as six:
+        assert run("torun") == 0
+    assert six.n == one.n, six.queries
+
+
+def test_settings_are_changed_by_directors_validated_and_audited(torun):
+    from ostoja.platform.errors import PermissionDenied, ValidationFailed
+
+    director, worker = staff("torun", "dyrektor", Role.DIRECTOR), staff("torun", "pracownik")
+    with schema_context("torun"):
+        with pytest.raises(PermissionDenied):
+            services.update_settings(worker, days_ahead=5)
+        for bad in (-1, 61, "3", True):
+            with pytest.raises(ValidationFailed) as exc:
+                services.update_settings(director, days_ahead=bad)
+            assert exc.value.code == "invalid_days_ahead"
+        row = services.update_settings(director, days_ahead=5, send_email=False)
+        assert (row.days_ahead, row.send_email) == (5, False)
+        assert NotificationSettings.load().days_ahead == 5
+        entry = AuditEntry.objects.filter(action="update", object_type__icontains="notificationsettings").get()
+        assert entry.changes == {"days_ahead": [3, 5], "send_email": [True, False]}
+
+
 # --- A real worker ------------------------------------------------------------------------------------------------
 
 
@@ -426,3 +461,17 @@ def test_anonymous_is_refused(gql, two, codes):
     assert codes(anonymous.mutate(MARK_ALL)) == ["NOT_AUTHENTICATED"]
     ids = [gid("torun", "StaffNotification", 1)]
     assert codes(anonymous.mutate(MARK_READ, {"ids": ids})) == ["NOT_AUTHENTICATED"]
+
+
+def test_the_inbox_costs_the_same_statements_for_any_number_of_notifications(gql, two, count_sql):
+    anna, _bartek, _ola = two
+    note("torun", anna, 1)
+    client = gql("torun", user=anna)
+    client.data(INBOX)  # the session and the profile are loaded the same way each time
+    with count_sql() as one:
+        client.data(INBOX)
+    for i in range(2, 8):
+        note("torun", anna, i)
+    with count_sql() as seven:
+        assert client.data(INBOX)["notifications"]["totalCount"] == 7
+    assert seven.n == one.n, seven.queries

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import F, Max, OuterRef, Subquery
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -26,10 +26,10 @@ from django_tenants.utils import schema_context
 
 from ostoja.modules.cases.models import Application, CaseStatus, DelayNotice, Interview
 from ostoja.modules.foster_care.models import Assessment, Placement
-from ostoja.platform.audit.services import record
+from ostoja.platform.audit.services import diff, record, snapshot
 from ostoja.platform.errors import NotFound, ValidationFailed
 from ostoja.platform.notifications.models import Notification, NotificationSettings
-from ostoja.platform.staff.access import staff_profile
+from ostoja.platform.staff.access import require_role, staff_profile
 from ostoja.platform.staff.models import Role, StaffProfile
 from ostoja.tenants.configuration.calendar import WorkingDays
 
@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 REMINDERS_OBJECT_TYPE = "notifications.reminders"
 MAX_IDS = 100
+MAX_DAYS_AHEAD = 60
+SETTINGS_ROLES = (Role.DIRECTOR, Role.DEPUTY_DIRECTOR, Role.ADMINISTRATOR)
 
 MESSAGES = {
     (Notification.Subject.INTERVIEW, Notification.Kind.DUE_SOON): _(
@@ -182,13 +184,14 @@ def send_reminders(*, today: date | None = None) -> int:
             pk__in={r for item in found for r in item.recipients}, is_active=True
         )
     }
+    existing = _existing_keys(found)
     created: list[Notification] = []
     with transaction.atomic():
         for item in found:
             kind = Notification.Kind.OVERDUE if item.due_on < today else Notification.Kind.DUE_SOON
             for recipient in item.recipients:
                 user = users.get(recipient)
-                if user is None:
+                if user is None or (recipient, item.object_type, item.object_id, kind) in existing:
                     continue
                 with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
                     message = render(item.subject, kind, item.due_on, item.params)
@@ -216,6 +219,21 @@ def send_reminders(*, today: date | None = None) -> int:
     return len(created)
 
 
+def _existing_keys(found: list[Due]) -> set[tuple]:
+    """The (recipient, object type, object id, kind) of the reminders sent already, in one query: a daily run
+    with many long-overdue items does not look each one up again (get_or_create still guards the rest)."""
+    by_type: dict[str, set[int]] = {}
+    for item in found:
+        by_type.setdefault(item.object_type, set()).add(item.object_id)
+    if not by_type:
+        return set()
+    condition = None
+    for object_type, ids in by_type.items():
+        q = Q(object_type=object_type, object_id__in=ids)
+        condition = q if condition is None else condition | q
+    return set(Notification.objects.filter(condition).values_list("recipient_id", "object_type", "object_id", "kind"))
+
+
 def _email(schema: str, ids: list[int]) -> None:
     """E-mail each notification once: it is claimed (``emailed_at``) before it is sent, so a repeated call sends
     nothing; a failed send is logged and not retried."""
@@ -236,6 +254,36 @@ def _email(schema: str, ids: list[int]) -> None:
                 send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
             except Exception:  # an unreachable mail server must not undo the reminders
                 logger.exception("Could not e-mail notification %s in %s", notification.pk, schema)
+
+
+# --- Settings ------------------------------------------------------------------------------------------------------
+
+
+def update_settings(actor, *, days_ahead: int | None = None, send_email: bool | None = None) -> NotificationSettings:
+    """Change the center's reminder settings (directors and administrators); audited."""
+    require_role(actor, *SETTINGS_ROLES)
+    if days_ahead is not None and (
+        not isinstance(days_ahead, int) or isinstance(days_ahead, bool) or not 0 <= days_ahead <= MAX_DAYS_AHEAD
+    ):
+        raise ValidationFailed(
+            _("Remind from 0 to %(max)s working days ahead."),
+            code="invalid_days_ahead",
+            field="days_ahead",
+            params={"max": MAX_DAYS_AHEAD},
+        )
+    names = ["days_ahead", "send_email"]
+    with transaction.atomic():
+        row, _created = NotificationSettings.objects.select_for_update().get_or_create(pk=1)
+        before = snapshot(row, names)
+        if days_ahead is not None:
+            row.days_ahead = days_ahead
+        if send_email is not None:
+            row.send_email = bool(send_email)
+        row.save()
+        changes = diff(before, snapshot(row, names))
+        if changes:
+            record(actor, "update", row, changes=changes)
+    return row
 
 
 # --- The inbox -----------------------------------------------------------------------------------------------------
@@ -294,4 +342,5 @@ __all__ = [
     "my_notifications",
     "send_reminders",
     "unread_count",
+    "update_settings",
 ]
