@@ -420,3 +420,24 @@ def test_worker_runs_a_programme_grant_in_the_centers_schema(committed_centers, 
                 programme.delete()
             StaffProfile.objects.filter(user=user).delete()
             user.delete()
+
+
+def test_onboard_command_with_async_queues_a_job(eager, django_capture_on_commit_callbacks):  # noqa: F811
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    args = ["elblag", "--name", "MOPS Elbląg", "--city", "Elbląg", "--voivodeship", "warmińsko-mazurskie", "--async"]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        call_command("onboard", *args, stdout=out)
+        call_command("onboard", *args, stdout=out)  # asked again: the same job, nothing more queued
+    job = Job.objects.get(kind=ONBOARDING_KIND, key="elblag")
+    assert f"queued as job {job.pk}" in out.getvalue() and "already queued" in out.getvalue()
+    assert sum(isinstance(c, functools.partial) for c in callbacks) == 1
+    assert job.params["admin"] == {"username": "admin"} and job.created_by is None
+    assert not Center.objects.filter(schema_name="elblag").exists()  # a worker does it
+    for callback in callbacks:
+        callback()
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and Center.objects.filter(schema_name="elblag").exists()
