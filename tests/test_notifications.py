@@ -254,6 +254,17 @@ def test_e_mail_can_be_switched_off_per_center(torun, mailoutbox, django_capture
 
 
 @pytest.mark.usefixtures("eager")
+def test_e_mail_can_be_switched_off_for_the_platform(torun, mailoutbox, django_capture_on_commit_callbacks, settings):
+    settings.NOTIFICATIONS_SEND_EMAIL = False
+    anna = staff("torun", "anna", email="anna@example.org")
+    with schema_context("torun"):
+        interview(due_on=HORIZON, assigned=anna)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run("torun") == 1
+    assert mailoutbox == []
+
+
+@pytest.mark.usefixtures("eager")
 def test_inactive_users_get_no_reminder(torun):
     anna = staff("torun", "anna")
     with schema_context("torun"):
