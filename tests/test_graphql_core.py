@@ -142,6 +142,12 @@ def test_session_mutations_need_the_csrf_token_but_token_requests_do_not(gql, al
     assert bearer.mutate(CREATE_TOKEN, {"name": "skryptem"})["errors"] == []
 
 
+def test_a_request_without_session_cookie_or_token_is_anonymous_not_a_csrf_failure(client_for, torun, codes):
+    client = client_for("torun", enforce_csrf_checks=True)
+    response = client.post("/graphql/", data={"query": ME}, content_type="application/json")
+    assert response.status_code == 200 and codes(response.json()) == ["not_authenticated"]
+
+
 def test_mutations_are_refused_over_get(client_for, torun):
     response = client_for("torun").get("/graphql/", {"query": 'mutation { createApiToken(name: "x") { token } }'})
     assert response.status_code == 405

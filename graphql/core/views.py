@@ -46,7 +46,7 @@ class OstojaGraphQLView(GraphQLView):
             except PermissionDenied as exc:
                 return _json_error(401, exc.message, exc.code)
             request.api_token_used = True
-        else:
+        elif settings.SESSION_COOKIE_NAME in request.COOKIES:  # CSRF guards what a session cookie authorises
             rejected = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
             if rejected is not None:
                 return _json_error(
