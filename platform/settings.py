@@ -292,3 +292,8 @@ STORAGES = {
     ),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Reminders (platform/notifications): also e-mail them (to recipients with an address, where the center allows).
+NOTIFICATIONS_SEND_EMAIL = env.bool("NOTIFICATIONS_SEND_EMAIL", default=True)
+# Exports (platform/exports): days a finished export's file is kept before the daily purge deletes it.
+OSTOJA_EXPORT_RETENTION_DAYS = env.int("OSTOJA_EXPORT_RETENTION_DAYS", default=7)

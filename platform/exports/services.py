@@ -37,7 +37,7 @@ from ostoja.platform.staff.models import Role
 from ostoja.platform.tasks import exclusively
 
 # How long a built file stays downloadable (then the daily purge removes it).
-RETENTION = timedelta(days=getattr(settings, "OSTOJA_EXPORT_RETENTION_DAYS", 7))
+RETENTION = timedelta(days=settings.OSTOJA_EXPORT_RETENTION_DAYS)
 # Who sees every export of the center in the list (everyone else: their own).
 DIRECTOR_ROLES = (Role.DIRECTOR, Role.DEPUTY_DIRECTOR)
 # Who may export the MRPiPS-03-like table of the whole center (the auditor too: read-only roles pass).
@@ -48,7 +48,7 @@ ITERATOR_CHUNK = 2000
 
 
 def retention() -> timedelta:
-    return timedelta(days=getattr(settings, "OSTOJA_EXPORT_RETENTION_DAYS", RETENTION.days))
+    return timedelta(days=settings.OSTOJA_EXPORT_RETENTION_DAYS)
 
 
 # --- filters: cleaned at the request, stored as JSON, read back at the build ----------------------------------

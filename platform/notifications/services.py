@@ -213,7 +213,7 @@ def send_reminders(*, today: date | None = None) -> int:
                 message=f"created={len(created)}",
             )
             # NOTIFICATIONS_SEND_EMAIL (platform-wide switch, default on) and the center's own setting
-            if conf.send_email and getattr(settings, "NOTIFICATIONS_SEND_EMAIL", True) and settings.EMAIL_BACKEND:
+            if conf.send_email and settings.NOTIFICATIONS_SEND_EMAIL and settings.EMAIL_BACKEND:
                 ids = [n.pk for n in created if users[n.recipient_id].email]
                 schema = connection.schema_name
                 transaction.on_commit(lambda: _email(schema, ids))
