@@ -30,6 +30,7 @@ from django_tenants.utils import (
 )
 
 from ostoja.platform.errors import Conflict, PermissionDenied, ValidationFailed
+from ostoja.platform.storage import delete_center_files
 from ostoja.tenants.models import Center, CenterKind, Domain, Voivodeship
 from ostoja.tenants.slugs import slugify_center_name, validate_center_slug
 
@@ -555,7 +556,7 @@ def reactivate_center(actor, center: Center | str | int) -> bool:
 
 
 def delete_center(actor, center: Center | str, *, confirm: bool) -> None:
-    """Remove a deactivated center for good: its schema (all its data), its domains and its row."""
+    """Remove a deactivated center for good: its schema (all its data), its domains, its row and its files."""
     from ostoja.platform.audit.services import record
 
     _require_operator(actor)
@@ -583,6 +584,8 @@ def delete_center(actor, center: Center | str, *, confirm: bool) -> None:
             object_id=str(pk),
             message=f"Center deleted with its schema: {label} ({slug}; {', '.join(domains)})",
         )
+        # Its files (documents, exports) go too, once the schema's removal is committed.
+        transaction.on_commit(lambda: delete_center_files(slug))
 
 
 # --- Domains -------------------------------------------------------------------------------------

@@ -372,3 +372,13 @@ def test_local_links_expire(local, w):
             storage.read_local_token(token, "GET")
         assert storage.delete_center_files() == 1
         assert storage.head(document.key) is None
+
+
+def test_abandoned_uploads_are_purged_daily_in_every_center():
+    from ostoja.platform.celery_app import app
+    from ostoja.platform.documents.tasks import purge_abandoned_uploads
+
+    assert purge_abandoned_uploads.name == "documents.purge_abandoned_uploads"
+    assert any(entry["task"] == "documents.purge_abandoned_uploads" for entry in app.conf.beat_schedule.values()), (
+        "the purge must be on the beat schedule (once per center)"
+    )

@@ -1,5 +1,5 @@
 """Offboarding: deactivate (the host answers 503) and reactivate (200 again); delete only a deactivated
-center with confirmation, which drops its schema, domains and row."""
+center with confirmation, which drops its schema, domains, row and files."""
 
 import pytest
 from django.db import connection
@@ -64,3 +64,19 @@ def test_unknown_center_and_the_template_are_not_found():
         onboarding.deactivate_center(None, "nosuchcenter")
     with pytest.raises(NotFound):
         onboarding.delete_center(None, "center_template", confirm=True)
+
+
+def test_delete_removes_the_centers_files_and_only_its_own(
+    elblag, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = str(tmp_path)
+    own = tmp_path / "centers" / "elblag" / "documents" / "decyzja.pdf"
+    other = tmp_path / "centers" / "torun" / "documents" / "decyzja.pdf"
+    for path in (own, other):
+        path.parent.mkdir(parents=True)
+        path.write_bytes(b"%PDF-1.4")
+    onboarding.deactivate_center(None, elblag)
+    with django_capture_on_commit_callbacks(execute=True):
+        onboarding.delete_center(None, elblag, confirm=True)
+    assert not own.exists() and not (tmp_path / "centers" / "elblag").exists()
+    assert other.exists()
