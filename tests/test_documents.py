@@ -69,6 +69,11 @@ def moto_endpoint():
     )
     client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
     yield endpoint
+    # moto keeps its buckets per process, whichever server created them: leave none for the next module
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=BUCKET):
+        for item in page.get("Contents", []):
+            client.delete_object(Bucket=BUCKET, Key=item["Key"])
+    client.delete_bucket(Bucket=BUCKET)
     server.stop()
 
 
