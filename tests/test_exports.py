@@ -377,8 +377,100 @@ def test_a_second_delivery_of_the_build_does_nothing_and_a_pdf_has_a_row_limit(
     with schema_context("torun"):
         failed = Export.objects.get(pk=pk_of(gid))
     assert failed.status == ExportStatus.FAILED and "2" in failed.error and failed.size is None
+    assert failed.error_code == "too_many_rows" and failed.scope is None
     with schema_context("torun"):
         assert storage.head(failed.key) is None
+
+
+@pytest.mark.usefixtures("eager")
+def test_a_download_is_refused_when_the_requesters_districts_no_longer_cover_the_file(
+    local,
+    w,
+    gql,
+    codes,
+    django_capture_on_commit_callbacks,
+):
+    capture = django_capture_on_commit_callbacks
+    client = gql("torun", user=w.worker2)
+    gid = requested(client, capture, "CASES", "CSV")["id"]
+    assert built(gid).scope == [w.two.pk]
+    # a district more, the same district: still allowed
+    with schema_context("torun"):
+        profile = StaffProfile.objects.get(user=w.worker2)
+        profile.districts.add(w.one)
+    assert client.data(LINK, {"id": gid})["exportDownloadUrl"]["url"]
+    # district II taken away: the file holds its people, so it is refused (and the refusal is no download)
+    with schema_context("torun"):
+        profile.districts.remove(w.two)
+    body = client(LINK, {"id": gid})
+    assert codes(body) == ["scope_changed"] and body["data"]["exportDownloadUrl"] is None
+    # district II given back: allowed again
+    with schema_context("torun"):
+        profile.districts.add(w.two)
+    assert client.data(LINK, {"id": gid})["exportDownloadUrl"]["url"]
+    with schema_context("torun"):
+        reads = AuditEntry.objects.filter(action=AuditAction.READ, object_type="exports.export", actor=w.worker2)
+        assert reads.filter(message__startswith="download link").count() == 2
+
+    # a director's file was built with every district; a file of unknown scope (built before scopes were stored)
+    # is downloadable only by someone who reaches every district
+    director_gid = requested(gql("torun", user=w.director), capture, "CASES", "XLSX")["id"]
+    assert built(director_gid).scope == services.ALL_DISTRICTS
+    assert gql("torun", user=w.director).data(LINK, {"id": director_gid})["exportDownloadUrl"]["url"]
+    with schema_context("torun"):
+        Export.objects.filter(pk=pk_of(gid)).update(scope=None)
+    assert codes(client(LINK, {"id": gid})) == ["scope_changed"]
+    assert services.scope_covers(services.ALL_DISTRICTS, None) and not services.scope_covers([1, 2], "all")
+
+
+@pytest.mark.usefixtures("eager")
+def test_odd_names_export_and_formulas_stay_text(local, w, gql, django_capture_on_commit_callbacks):
+    with schema_context("torun"):
+        for last_name in ("Nowak\x0bKowalska", '=HYPERLINK("http://evil.example","Kliknij")', "@SUM(A1)", "-2+3"):
+            who = Person.objects.create(first_name="Anna", last_name=last_name, sex="F", date_of_birth=date(1980, 1, 1))
+            Case.objects.create(person=who, opened_on=date(2024, 2, 1), status="active_help")
+    director = gql("torun", user=w.director)
+    expected = {"NowakKowalska", '\'=HYPERLINK("http://evil.example","Kliknij")', "'@SUM(A1)", "'-2+3"}
+
+    xlsx = built(requested(director, django_capture_on_commit_callbacks, "CASES", "XLSX")["id"])
+    names = {row[0] for row in xlsx_rows(content(xlsx))[1:]}
+    assert expected <= names  # the vertical tab XLSX refuses is dropped: one odd name no longer breaks the file
+    sheet = openpyxl.load_workbook(io.BytesIO(content(xlsx))).worksheets[0]
+    cells = [c for c in sheet["A"] if str(c.value).startswith("'=HYPERLINK")]
+    assert len(cells) == 1 and cells[0].data_type == "s"  # text, not a formula
+
+    rows = csv_rows(content(built(requested(director, django_capture_on_commit_callbacks, "CASES", "CSV")["id"])))
+    assert expected <= {row[0] for row in rows[1:]}
+    pdf = built(requested(director, django_capture_on_commit_callbacks, "CASES", "PDF")["id"])
+    assert pdf.row_count == 7  # the PDF is written too (no apostrophes there: it runs no formulas)
+    assert formats.text("=1+1", spreadsheet=False) == "=1+1" and formats.text("a\x00b") == "ab"
+    assert formats.cell(-5) == -5 and formats.cell(date(2024, 1, 1)) == date(2024, 1, 1)  # numbers stay numbers
+
+
+@pytest.mark.usefixtures("eager")
+def test_an_unexpected_build_error_leaves_no_personal_data_on_the_export(
+    local,
+    w,
+    gql,
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+):
+    from ostoja.platform.jobs.models import FailedTask
+
+    def broken(table, fmt):
+        raise RuntimeError("cannot write Żółkiewska 80051712345")
+
+    monkeypatch.setattr(formats, "write", broken)
+    gid = requested(gql("torun", user=w.director), django_capture_on_commit_callbacks, "CASES", "CSV")["id"]
+    with schema_context("torun"):
+        failed = Export.objects.get(pk=pk_of(gid))
+    assert failed.status == ExportStatus.FAILED and failed.error_code == "internal_error"
+    assert "80051712345" not in failed.error and "Żółkiewska" not in failed.error
+    assert failed.error == pl("The export could not be built because of an unexpected error; ask for it again later.")
+    with schema_context("public"):
+        dead = list(FailedTask.objects.filter(task_name="exports.build"))
+    assert len(dead) == 1 and dead[0].exception_class == "builtins.RuntimeError"
+    assert "80051712345" not in dead[0].exception_message and "Żółkiewska" not in dead[0].exception_message
 
 
 # --- S3: presigned download over HTTP, purge ------------------------------------------------------------

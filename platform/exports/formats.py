@@ -40,19 +40,30 @@ class Table:
     subtitle: str = ""
 
 
-def cell(value):
-    """A value as a spreadsheet cell: dates and numbers stay themselves, None is empty, the rest is text."""
+# Text a spreadsheet program would read as a formula (=HYPERLINK(…), +cmd|…, -1+1, @SUM(…)) or that starts with a
+# tab or carriage return: written with a leading apostrophe, so it stays text (CSV and XLSX).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_text(value: str, *, spreadsheet: bool = True) -> str:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XLSX refuses (one odd name broke the file)
+    return f"'{value}" if spreadsheet and value.startswith(FORMULA_STARTS) else value
+
+
+def cell(value, *, spreadsheet: bool = True):
+    """A value as a spreadsheet cell: dates and numbers stay themselves, None is empty, the rest is text without
+    control characters and (``spreadsheet``: CSV, XLSX) never a formula."""
     if value is None:
         return ""
     if isinstance(value, (int, float, Decimal, date, datetime)) and not isinstance(value, bool):
         return value
-    if isinstance(value, bool):
-        return str(value)
-    return str(value)
+    return _safe_text(str(value), spreadsheet=spreadsheet)
 
 
-def text(value) -> str:
-    value = cell(value)
+def text(value, *, spreadsheet: bool = True) -> str:
+    value = cell(value, spreadsheet=spreadsheet)
     return value.isoformat() if isinstance(value, (date, datetime)) else str(value)
 
 
@@ -65,7 +76,7 @@ class Written:
 def write_csv(table: Table) -> Written:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([str(h) for h in table.headers])
+    writer.writerow([text(h) for h in table.headers])
     count = 0
     for row in table.rows:
         writer.writerow([text(v) for v in row])
@@ -83,7 +94,7 @@ def write_xlsx(table: Table) -> Written:
     bold = Font(bold=True)
     headers = []
     for header in table.headers:
-        c = WriteOnlyCell(sheet, value=str(header))
+        c = WriteOnlyCell(sheet, value=cell(header))
         c.font = bold
         headers.append(c)
     sheet.append(headers)
@@ -144,7 +155,7 @@ def write_pdf(table: Table) -> Written:
     data = [[Paragraph(_escape(h), head) for h in table.headers]]
     count = 0
     for row in table.rows:
-        data.append([Paragraph(_escape(text(v)), small) for v in row])
+        data.append([Paragraph(_escape(text(v, spreadsheet=False)), small) for v in row])
         count += 1
     buffer = io.BytesIO()
     document = SimpleDocTemplate(

@@ -41,6 +41,10 @@ class Export(models.Model):
     size = models.BigIntegerField(_("size in bytes"), null=True, blank=True)
     row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
+    error_code = models.CharField(_("error code"), max_length=60, blank=True)
+    # The district scope the file was built with: "all", or the requester's district ids (a social worker's case
+    # list); a download is refused unless the requester's scope still covers it. Null until built.
+    scope = models.JSONField(_("scope built with"), null=True, blank=True, editable=False)
     language = models.CharField(_("language"), max_length=10, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

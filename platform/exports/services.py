@@ -334,6 +334,27 @@ def check_kind(actor, kind: str, filters: dict) -> None:
         _participants_queryset(actor, filters)
 
 
+ALL_DISTRICTS = "all"
+
+
+def scope_of(actor, kind: str):
+    """The district scope ``actor`` builds ``kind`` with: ``"all"``, or their district ids (sorted) for a social
+    worker's case list (the only kind split by district). Stored on the export when its file is built."""
+    if kind != ExportKind.CASES:
+        return ALL_DISTRICTS
+    districts = case_services.scope_for(actor, case_services.READ_ROLES, write=False).districts
+    return ALL_DISTRICTS if districts is None else sorted(districts)
+
+
+def scope_covers(current, built_with) -> bool:
+    """The current scope reaches everything the file was built with (an unknown scope is covered by "all" only)."""
+    if current == ALL_DISTRICTS:
+        return True
+    if built_with is None or built_with == ALL_DISTRICTS:
+        return False
+    return set(built_with) <= set(current)
+
+
 # --- request, list, download --------------------------------------------------------------------------------
 
 
@@ -399,6 +420,11 @@ def download_link(actor, export_id) -> storage.Link:
     if export.status != ExportStatus.READY:
         raise Conflict(_("This export is not ready."), code="export_not_ready")
     check_kind(actor, export.kind, export.filters)
+    if not scope_covers(scope_of(actor, export.kind), export.scope):
+        raise PermissionDenied(
+            _("This export holds data of districts that are no longer yours; ask for a new one."),
+            code="scope_changed",
+        )
     link = storage.download_link(export.key, file_name(export), formats.CONTENT_TYPES[export.format])
     record(actor, AuditAction.READ, export, message=f"download link for {export.kind} export")
     return link
@@ -419,6 +445,7 @@ def build(export_id) -> str:
             with translation.override(export.language or settings.LANGUAGE_CODE):
                 if actor is None or not actor.is_active:
                     raise PermissionDenied(_("The account that asked for this export is gone."), code="no_requester")
+                scope = scope_of(actor, export.kind)
                 source = SOURCES[export.kind](actor, export.filters)
                 table = source.table
                 if export.format == ExportFormat.PDF:
@@ -426,9 +453,11 @@ def build(export_id) -> str:
                 written = formats.write(table, export.format)
         except ServiceError as exc:
             export.status = ExportStatus.FAILED
-            export.error = exc.message
+            export.error_code = exc.code[:60]
+            with translation.override(export.language or settings.LANGUAGE_CODE):
+                export.error = exc.message  # our own message (no personal data of the rows)
             export.finished_at = timezone.now()
-            export.save(update_fields=["status", "error", "finished_at"])
+            export.save(update_fields=["status", "error_code", "error", "finished_at"])
             record(actor, AuditAction.ACTION, export, message=f"export failed: {exc.code}")
             return export.status
         storage.save(export.key, written.data, formats.CONTENT_TYPES[export.format])
@@ -438,7 +467,8 @@ def build(export_id) -> str:
         export.row_count = written.row_count
         export.finished_at = now
         export.expires_at = now + retention()
-        export.save(update_fields=["status", "size", "row_count", "finished_at", "expires_at"])
+        export.scope = scope
+        export.save(update_fields=["status", "size", "row_count", "finished_at", "expires_at", "scope"])
         record(
             actor,
             AuditAction.READ,
@@ -459,10 +489,23 @@ def _limited(rows, limit: int):
         yield row
 
 
-def fail(export_id, message: str) -> None:
-    """Mark a PENDING export failed after an unexpected error of its build (the task's last resort)."""
+UNEXPECTED_ERROR = _("The export could not be built because of an unexpected error; ask for it again later.")
+
+
+def fail(export_id, exception: BaseException | None = None) -> None:
+    """Mark a PENDING export failed after an unexpected error of its build (the task's last resort). Only a code and
+    a fixed message are stored, never the exception's text (it may quote the data being written)."""
+    export = Export.objects.filter(pk=export_id, status=ExportStatus.PENDING).first()
+    if export is None:
+        return
+    if isinstance(exception, ServiceError):
+        code, message = exception.code, exception.message
+    else:
+        code, message = "internal_error", UNEXPECTED_ERROR
+    with translation.override(export.language or settings.LANGUAGE_CODE):
+        message = str(message)
     Export.objects.filter(pk=export_id, status=ExportStatus.PENDING).update(
-        status=ExportStatus.FAILED, error=message[:2000], finished_at=timezone.now()
+        status=ExportStatus.FAILED, error_code=code[:60], error=message[:2000], finished_at=timezone.now()
     )
 
 

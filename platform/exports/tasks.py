@@ -15,7 +15,7 @@ def build_export(export_id: int) -> str:
     except TRANSIENT_ERRORS:
         raise  # retried with backoff
     except Exception as exc:
-        services.fail(export_id, f"{type(exc).__name__}: {exc}")
+        services.fail(export_id, exc)  # a code and a fixed message: the exception's text may quote the data
         raise
 
 
