@@ -12,6 +12,7 @@ same functions hand out signed, expiring links to ``platform/documents/views.py`
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import unicodedata
@@ -180,6 +181,63 @@ def delete(key: str) -> None:
         _meta_path(key).unlink(missing_ok=True)
 
 
+def promote(source: str, target: str) -> bool:
+    """Move an uploaded object from its staging key to its final key, inside the storage: on S3 a server-side copy
+    (the content type kept, SSE applied) and the staging object deleted; on the local folder a rename. False when
+    there is nothing under ``source`` (any more)."""
+    check_own(source)
+    check_own(target)
+    storage = default_storage()
+    if is_s3(storage):
+        client = storage.connection.meta.client
+        params = {
+            "Bucket": storage.bucket_name,
+            "Key": target,
+            "CopySource": {"Bucket": storage.bucket_name, "Key": source},
+            "MetadataDirective": "COPY",
+        }
+        sse = _sse(storage)
+        if sse:
+            params["ServerSideEncryption"] = sse
+        try:
+            client.copy_object(**params)
+        except client.exceptions.ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+        client.delete_object(Bucket=storage.bucket_name, Key=source)
+        return True
+    source_path, target_path = Path(storage.path(source)), Path(storage.path(target))
+    target_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.replace(source_path, target_path)
+    except FileNotFoundError:
+        return False
+    meta = _meta_path(source)
+    if meta.exists():
+        os.replace(meta, _meta_path(target))
+    else:
+        _meta_path(target).unlink(missing_ok=True)
+    return True
+
+
+def keys_older_than(folder: str, cutoff: datetime) -> list[str]:
+    """Keys under ``centers/<schema>/<folder>/`` of the current center last written before ``cutoff``."""
+    prefix = center_key(folder) + "/"
+    storage = default_storage()
+    if is_s3(storage):
+        return [o.key for o in storage.bucket.objects.filter(Prefix=prefix) if o.last_modified < cutoff]
+    root = Path(storage.path(prefix))
+    if not root.exists():
+        return []
+    limit = cutoff.timestamp()
+    return [
+        prefix + path.relative_to(root).as_posix()
+        for path in root.rglob("*")
+        if path.is_file() and not path.name.endswith(".meta") and path.stat().st_mtime < limit
+    ]
+
+
 def delete_center_files(schema: str | None = None) -> int:
     """Remove every object under ``centers/<schema>/`` (the current center's by default): a center that is
     offboarded leaves no files behind. The number of objects removed."""
@@ -243,14 +301,20 @@ def download_link(key: str, filename: str, content_type: str = "", *, seconds: i
     return Link(reverse("storage-file", args=[token]), expires_at)
 
 
-def upload_link(key: str, content_type: str, *, seconds: int | None = None) -> Link:
-    """A presigned PUT: the client sends the bytes with exactly ``headers`` (the real Content-Type: DESIGN.md §6)."""
+def upload_link(key: str, content_type: str, *, size: int | None = None, seconds: int | None = None) -> Link:
+    """A presigned PUT: the client sends the bytes with exactly ``headers`` (the real Content-Type: DESIGN.md §6).
+    With ``size`` the length is signed too: S3 (and the local view) refuse a body of another length.
+
+    A PUT link can be used again and again until it expires, and S3 cannot make it single-use: give it only for a
+    staging key that nothing downloads from (services move the checked object to its final key)."""
     check_own(key)
     seconds, expires_at = _expiry(seconds)
     storage = default_storage()
     headers = {"Content-Type": content_type}
     if is_s3(storage):
         params = {"Bucket": storage.bucket_name, "Key": key, "ContentType": content_type}
+        if size is not None:
+            params["ContentLength"] = int(size)  # X-Amz-SignedHeaders then names content-length
         sse = _sse(storage)
         if sse:
             params["ServerSideEncryption"] = sse
@@ -259,7 +323,8 @@ def upload_link(key: str, content_type: str, *, seconds: int | None = None) -> L
             "put_object", Params=params, ExpiresIn=seconds, HttpMethod="PUT"
         )
         return Link(url, expires_at, "PUT", headers)
-    token = _local_token("PUT", key, seconds, content_type=content_type)
+    extra = {"size": int(size)} if size is not None else {}
+    token = _local_token("PUT", key, seconds, content_type=content_type, **extra)
     return Link(reverse("storage-file", args=[token]), expires_at, "PUT", headers)
 
 

@@ -6,12 +6,14 @@ local-folder default (no bucket configured), with its signed links served by pla
 import base64
 import json
 import socket
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import boto3
 import pytest
 import requests
 from django.urls import include, path
+from django.utils import timezone
 from django_tenants.utils import schema_context
 from moto.server import ThreadedMotoServer
 from test_graphql_cases import person, staff, torun_id, world
@@ -137,6 +139,18 @@ def _key(document_gid) -> str:
         return Document.objects.get(pk=parse_global_id(document_gid)[2]).key
 
 
+def _upload_key(document_gid) -> str:
+    """The staging key the presigned PUT writes to (centers/<schema>/uploads/<uuid>)."""
+    from ostoja.graphql.core.ids import parse_global_id
+
+    with schema_context("torun"):
+        return Document.objects.get(pk=parse_global_id(document_gid)[2]).upload_key
+
+
+def _keys_under(client, prefix) -> list[str]:
+    return [o["Key"] for o in client.list_objects_v2(Bucket=BUCKET, Prefix=prefix).get("Contents", [])]
+
+
 # --- S3 ---------------------------------------------------------------------------------------------
 
 
@@ -149,14 +163,19 @@ def test_presigned_upload_and_download_over_http_under_the_centers_prefix_with_s
     assert document["state"] == "PENDING" and document["ownerId"] == w.person_id
     assert document["fileName"] == "Decyzja zasiłek.pdf" and document["title"] == "Decyzja o zasiłku"
 
-    key = _key(document["id"])
+    key, upload_key = _key(document["id"]), _upload_key(document["id"])
     assert key.startswith("centers/torun/documents/") and key.endswith(".pdf") and "Decyzja" not in key
-    head = s3.head_object(Bucket=BUCKET, Key=key)
-    assert head["ServerSideEncryption"] == "AES256"
-    assert head["ContentType"] == "application/pdf" and head["ContentLength"] == len(PDF)
+    assert upload_key.startswith("centers/torun/uploads/") and upload_key.rsplit("/", 1)[-1] not in key
+    # the PUT went to the staging key (its length signed); the document's own key is written only at confirmation
+    assert "content-length" in requested["upload"]["url"].split("X-Amz-SignedHeaders=")[1].split("&")[0]
+    assert s3.head_object(Bucket=BUCKET, Key=upload_key)["ContentLength"] == len(PDF) and _missing(s3, key)
 
     confirmed = client.mutate(CONFIRM, {"id": document["id"]})
     assert confirmed["errors"] == []
+    head = s3.head_object(Bucket=BUCKET, Key=key)
+    assert head["ServerSideEncryption"] == "AES256"
+    assert head["ContentType"] == "application/pdf" and head["ContentLength"] == len(PDF)
+    assert _missing(s3, upload_key)
     assert confirmed["document"]["state"] == "AVAILABLE" and confirmed["document"]["size"] == len(PDF)
     assert confirmed["document"]["uploadedByName"] == "Pracownik1 Test"
 
@@ -237,13 +256,14 @@ def test_wrong_content_type_or_size_is_refused_before_and_after_the_upload(s3, w
 
     # declared a PDF, sent as a PNG: refused at confirmation, and the object is gone
     payload = _upload(client, w.person_id, data=PNG, content_type="application/pdf", send_type="image/png")
-    key = _key(payload["document"]["id"])
+    keys = _key(payload["document"]["id"]), _upload_key(payload["document"]["id"])
     refused = client.mutate(CONFIRM, {"id": payload["document"]["id"]})
-    assert codes(refused) == ["CONTENT_TYPE_MISMATCH"] and _missing(s3, key)
-    # declared and sent as a PDF, but the bytes are not a PDF
+    assert codes(refused) == ["CONTENT_TYPE_MISMATCH"] and _missing(s3, keys[0]) and _missing(s3, keys[1])
+    # declared and sent as a PDF, but the bytes are not a PDF: the moved object is removed again
     payload = _upload(client, w.person_id, data=PNG, content_type="application/pdf")
+    keys = _key(payload["document"]["id"]), _upload_key(payload["document"]["id"])
     refused = client.mutate(CONFIRM, {"id": payload["document"]["id"]})
-    assert codes(refused) == ["CONTENT_NOT_MATCHING"] and _missing(s3, _key(payload["document"]["id"]))
+    assert codes(refused) == ["CONTENT_NOT_MATCHING"] and _missing(s3, keys[0]) and _missing(s3, keys[1])
     # nothing sent at all
     payload = _request(client, w.person_id)
     assert codes(client.mutate(CONFIRM, {"id": payload["document"]["id"]})) == ["UPLOAD_MISSING"]
@@ -258,9 +278,16 @@ def test_larger_than_declared_is_refused(s3, w, gql, codes):
     payload = _request(client, w.person_id, data=PDF)
     upload = payload["upload"]
     headers = {h["name"]: h["value"] for h in upload["headers"]}
-    assert requests.put(upload["url"], data=PDF + b"more", headers=headers, timeout=10).status_code == 200
+    # the length is signed (real S3 answers 403 SignatureDoesNotMatch to another length); moto stores it anyway,
+    # and the confirmation refuses it
+    assert "content-length" in upload["url"].split("X-Amz-SignedHeaders=")[1].split("&")[0]
+    put = requests.put(upload["url"], data=PDF + b"more", headers=headers, timeout=10)
     refused = client.mutate(CONFIRM, {"id": payload["document"]["id"]})
-    assert codes(refused) == ["SIZE_MISMATCH"] and _missing(s3, _key(payload["document"]["id"]))
+    if put.status_code == 200:
+        assert codes(refused) == ["SIZE_MISMATCH"]
+    else:
+        assert put.status_code == 403 and codes(refused) == ["UPLOAD_MISSING"]
+    assert _missing(s3, _key(payload["document"]["id"])) and _missing(s3, _upload_key(payload["document"]["id"]))
 
 
 def test_presigned_post_upload_is_signed_with_the_type_size_and_sse_conditions(s3, torun):
@@ -346,11 +373,20 @@ def test_local_folder_by_default_with_signed_links(local, w, gql, client_for, dj
     # a PUT with another content type than the signed one is refused
     refused = client_for("torun").put(put_path, data=PDF, content_type="text/plain")
     assert refused.status_code == 403
+    # and so is a body of another length than the signed one
+    refused = client_for("torun").put(put_path, data=PDF + b"x", content_type="application/pdf")
+    assert refused.status_code == 403
     assert client_for("torun").put(put_path, data=PDF, content_type="application/pdf").status_code == 200
-    key = _key(payload["document"]["id"])
-    assert (local / key).read_bytes() == PDF and key.startswith("centers/torun/documents/")
+    key, upload_key = _key(payload["document"]["id"]), _upload_key(payload["document"]["id"])
+    assert (local / upload_key).read_bytes() == PDF and not (local / key).exists()
+    assert key.startswith("centers/torun/documents/") and upload_key.startswith("centers/torun/uploads/")
 
     assert client.mutate(CONFIRM, {"id": payload["document"]["id"]})["document"]["state"] == "AVAILABLE"
+    assert (local / key).read_bytes() == PDF and not (local / upload_key).exists()
+    # the upload link used again after the confirmation writes nothing
+    html = b"<html>" + b"x" * (len(PDF) - 6)
+    assert client_for("torun").put(put_path, data=html, content_type="application/pdf").status_code == 403
+    assert not (local / upload_key).exists()
     link = client.data(LINK, {"id": payload["document"]["id"]})["documentDownloadUrl"]["url"]
     response = client_for("torun").get(urlsplit(link).path)
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
@@ -364,6 +400,8 @@ def test_local_folder_by_default_with_signed_links(local, w, gql, client_for, dj
     with django_capture_on_commit_callbacks(execute=True):
         assert client.mutate(DELETE, {"id": payload["document"]["id"]})["errors"] == []
     assert not (local / key).exists()
+    assert client_for("torun").put(put_path, data=PDF, content_type="application/pdf").status_code == 403
+    assert not (local / upload_key).exists() and not list((local / "centers/torun/documents").iterdir())
 
 
 def test_local_links_expire(local, w):
@@ -387,3 +425,82 @@ def test_abandoned_uploads_are_purged_daily_in_every_center():
     assert any(entry["task"] == "documents.purge_abandoned_uploads" for entry in app.conf.beat_schedule.values()), (
         "the purge must be on the beat schedule (once per center)"
     )
+
+
+# --- a presigned PUT used again (security review): it never reaches what is downloaded -----------------------
+
+
+def _put_again(upload, data):
+    headers = {h["name"]: h["value"] for h in upload["headers"]}
+    return requests.put(upload["url"], data=data, headers=headers, timeout=10)
+
+
+def test_a_put_after_the_confirmation_does_not_change_the_download(s3, w, gql):
+    client = gql("torun", user=w.worker1)
+    requested = _upload(client, w.person_id)
+    document_id = requested["document"]["id"]
+    assert client.mutate(CONFIRM, {"id": document_id})["errors"] == []
+    key, upload_key = _key(document_id), _upload_key(document_id)
+
+    # HTML of the same length (a real S3 also refuses another length: it is signed) — and, as moto does not check
+    # the signed length, a 26 MB body too
+    html = b"<html><script>alert(1)</script>"
+    html += b" " * (len(PDF) - len(html))
+    assert _put_again(requested["upload"], html).status_code == 200
+    oversized = _put_again(requested["upload"], b"<html>" + b"x" * (26 * 1024 * 1024))
+    assert oversized.status_code in (200, 403)
+
+    link = client.data(LINK, {"id": document_id})["documentDownloadUrl"]["url"]
+    response = requests.get(link, timeout=10)
+    assert response.status_code == 200 and response.content == PDF
+    assert s3.head_object(Bucket=BUCKET, Key=key)["ContentLength"] == len(PDF)
+    # a second confirmation cannot promote the staging object either
+    assert client.mutate(CONFIRM, {"id": document_id})["errors"][0]["code"] == "ALREADY_UPLOADED"
+    assert requests.get(link, timeout=10).content == PDF
+    # what the PUT left is a staging object nobody reads, removed by the daily purge once the link is dead
+    assert upload_key in _keys_under(s3, "centers/torun/uploads/")
+    with schema_context("torun"):
+        services.purge_abandoned_uploads()  # not older than a link's lifetime yet: kept
+        assert not _missing(s3, upload_key)
+        later = timezone.now() + timedelta(seconds=storage.link_lifetime() + 1)
+        assert services.purge_abandoned_uploads(now=later) >= 1
+    assert _missing(s3, upload_key) and s3.head_object(Bucket=BUCKET, Key=key)["ContentLength"] == len(PDF)
+
+
+def test_a_put_after_the_deletion_leaves_nothing_under_documents(s3, w, gql, django_capture_on_commit_callbacks):
+    before = set(_keys_under(s3, "centers/torun/"))  # the bucket lives for the module: other tests' objects
+    client = gql("torun", user=w.worker1)
+    requested = _upload(client, w.person_id)
+    document_id = requested["document"]["id"]
+    assert client.mutate(CONFIRM, {"id": document_id})["errors"] == []
+    key, upload_key = _key(document_id), _upload_key(document_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.mutate(DELETE, {"id": document_id})["errors"] == []
+    assert set(_keys_under(s3, "centers/torun/")) == before
+
+    assert _put_again(requested["upload"], PDF).status_code == 200  # S3 cannot refuse a valid signature
+    assert _missing(s3, key)
+    assert set(_keys_under(s3, "centers/torun/documents/")) - before == set()
+    assert set(_keys_under(s3, "centers/torun/uploads/")) - before == {upload_key}
+    with schema_context("torun"):
+        later = timezone.now() + timedelta(seconds=storage.link_lifetime() + 1)
+        assert services.purge_abandoned_uploads(now=later) >= 1
+    assert _missing(s3, upload_key) and set(_keys_under(s3, "centers/torun/documents/")) - before == set()
+
+
+def test_the_purge_keeps_the_staging_object_of_a_waiting_upload(s3, w, gql, django_capture_on_commit_callbacks):
+    client = gql("torun", user=w.worker1)
+    requested = _upload(client, w.person_id)
+    upload_key = _upload_key(requested["document"]["id"])
+    with schema_context("torun"):
+        later = timezone.now() + timedelta(seconds=storage.link_lifetime() + 1)
+        services.purge_abandoned_uploads(now=later)
+    assert not _missing(s3, upload_key)
+    assert client.mutate(CONFIRM, {"id": requested["document"]["id"]})["errors"] == []
+    # a day later an unconfirmed upload goes with its document, staging object included
+    requested = _upload(client, w.person_id)
+    upload_key = _upload_key(requested["document"]["id"])
+    with schema_context("torun"), django_capture_on_commit_callbacks(execute=True):
+        assert services.purge_abandoned_uploads(now=timezone.now() + services.PENDING_LIFETIME * 2) >= 1
+        assert not Document.objects.filter(state=DocumentState.PENDING).exists()
+    assert _missing(s3, upload_key)

@@ -13,9 +13,12 @@ class DocumentState(models.TextChoices):
 
 class Document(models.Model):
     """A file attached to exactly one record. The bytes live in the storage under ``key``
-    (``centers/<schema>/documents/<uuid>.<ext>``); the name the user gave it is kept here only."""
+    (``centers/<schema>/documents/<uuid>.<ext>``); the name the user gave it is kept here only. The client uploads
+    to ``upload_key`` (``centers/<schema>/uploads/<uuid>``), a staging key nothing downloads from: confirming the
+    upload checks that object and moves it to ``key``, so a presigned PUT used again later cannot change the file."""
 
     key = models.CharField(_("storage key"), max_length=255, unique=True, editable=False)
+    upload_key = models.CharField(_("upload key"), max_length=255, unique=True, null=True, editable=False)
     original_name = models.CharField(_("file name"), max_length=200)
     title = models.CharField(_("title"), max_length=200, blank=True)
     content_type = models.CharField(_("content type"), max_length=100)

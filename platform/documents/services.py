@@ -3,9 +3,12 @@
 and download them. Downloads go only through expiring links issued here, and each issue is audited.
 
 Upload in two steps, the bytes never passing through the web process: ``request_upload`` checks the declared
-type and size and gives a presigned PUT link for a fresh key (``centers/<schema>/documents/<uuid>.<ext>``; the
-user's file name stays in the database); ``confirm_upload`` checks what really arrived (it exists, its size, its
-content type and the file's signature) and makes the document available — or removes the object."""
+type and size and gives a presigned PUT link (its length signed) for a fresh staging key
+(``centers/<schema>/uploads/<uuid>``; the user's file name stays in the database); ``confirm_upload`` checks what
+really arrived (it exists, its size, its content type and the file's signature), moves it to the document's own key
+(``centers/<schema>/documents/<uuid>.<ext>``, the only one downloads read) and makes the document available — or
+removes the object. A presigned PUT cannot be made single-use: used again after the confirmation or after the
+document's deletion it only writes a staging object nobody reads, which the daily purge removes."""
 
 from __future__ import annotations
 
@@ -47,6 +50,8 @@ SIGNATURES = {
 MAX_SIZE = 25 * 1024 * 1024  # bytes
 # A PENDING document whose upload never came is removed after this long (purge_abandoned_uploads).
 PENDING_LIFETIME = timedelta(days=1)
+# The folder of staging keys presigned PUTs write to (centers/<schema>/uploads/<uuid>).
+UPLOADS = "uploads"
 
 # Owner field → (the module's access helper "module:function", the GraphQL type name of its IDs).
 OWNERS = {
@@ -137,6 +142,7 @@ def request_upload(
         raise ValidationFailed(_("At most 200 characters."), code="too_long", field="title")
     document = Document.objects.create(
         key=storage.new_key("documents", ALLOWED_TYPES[content_type]),
+        upload_key=storage.new_key(UPLOADS),
         original_name=name,
         title=title,
         content_type=content_type,
@@ -145,28 +151,46 @@ def request_upload(
         **{owner_field: owner},
     )
     record(actor, AuditAction.CREATE, document, message=f"upload requested for {owner_field} {owner.pk}")
-    return UploadTicket(document, storage.upload_link(document.key, content_type))
+    return UploadTicket(document, storage.upload_link(document.upload_key, content_type, size=size))
+
+
+def _check_object(document: Document, info: storage.ObjectInfo) -> None:
+    if info.content_type != document.content_type:
+        raise ValidationFailed(
+            _("The file was sent as %(sent)s, not as the declared %(declared)s."),
+            code="content_type_mismatch",
+            params={"sent": info.content_type or "?", "declared": document.content_type},
+        )
+    _check_size(info.size)
+    if document.size is not None and info.size != document.size:
+        raise ValidationFailed(_("The file's size is not the declared size."), code="size_mismatch")
 
 
 def confirm_upload(actor, document_id) -> Document:
     """Check the uploaded object and make the document available. A wrong object is removed from the storage (the
-    document stays PENDING, so the same link can be used again until it expires)."""
+    document stays PENDING, so the same link can be used again until it expires).
+
+    The staging object is checked (type, size) before it is moved and the moved object — under a key no link can
+    write — is checked again with its signature: a PUT racing the confirmation cannot slip other bytes in."""
     document = access_document(actor, document_id, write=True, lock=True)
     if document.state != DocumentState.PENDING:
         raise Conflict(_("This document has been uploaded already."), code="already_uploaded")
-    info = storage.head(document.key)
+    missing = Conflict(_("Nothing has been uploaded for this document yet."), code="upload_missing")
+    info = storage.head(document.upload_key) if document.upload_key else None
     if info is None:
-        raise Conflict(_("Nothing has been uploaded for this document yet."), code="upload_missing")
+        raise missing
     try:
-        if info.content_type != document.content_type:
-            raise ValidationFailed(
-                _("The file was sent as %(sent)s, not as the declared %(declared)s."),
-                code="content_type_mismatch",
-                params={"sent": info.content_type or "?", "declared": document.content_type},
-            )
-        _check_size(info.size)
-        if document.size is not None and info.size != document.size:
-            raise ValidationFailed(_("The file's size is not the declared size."), code="size_mismatch")
+        _check_object(document, info)
+    except ValidationFailed:
+        storage.delete(document.upload_key)
+        raise
+    if not storage.promote(document.upload_key, document.key):
+        raise missing
+    try:
+        info = storage.head(document.key)
+        if info is None:
+            raise missing
+        _check_object(document, info)
         start = storage.read_start(document.key, 16)
         if not start.startswith(SIGNATURES[document.content_type]):
             raise ValidationFailed(
@@ -174,7 +198,7 @@ def confirm_upload(actor, document_id) -> Document:
                 code="content_not_matching",
                 params={"type": ALLOWED_TYPES[document.content_type].lstrip(".").upper()},
             )
-    except ValidationFailed:
+    except (ValidationFailed, Conflict):
         storage.delete(document.key)
         raise
     document.state = DocumentState.AVAILABLE
@@ -192,7 +216,7 @@ def attach_bytes(
     ticket = request_upload(
         actor, owner_field, owner_id, file_name=file_name, content_type=content_type, size=len(data), title=title
     )
-    storage.save(ticket.document.key, data, ticket.document.content_type)
+    storage.save(ticket.document.upload_key, data, ticket.document.content_type)
     return confirm_upload(actor, ticket.document.pk)
 
 
@@ -219,22 +243,35 @@ def delete_document(actor, document_id) -> int:
 
 
 def purge_abandoned_uploads(now=None) -> int:
-    """Remove PENDING documents older than PENDING_LIFETIME in the current center (a periodic task's job)."""
-    cutoff = (now or timezone.now()) - PENDING_LIFETIME
-    stale = list(Document.objects.filter(state=DocumentState.PENDING, created_at__lt=cutoff))
+    """In the current center (a periodic task's job): remove PENDING documents older than PENDING_LIFETIME, and
+    staging objects older than a link's lifetime that no PENDING document waits for — leftovers of a PUT link used
+    again after its upload was confirmed or its document deleted. The number of documents and objects removed."""
+    now = now or timezone.now()
+    stale = list(Document.objects.filter(state=DocumentState.PENDING, created_at__lt=now - PENDING_LIFETIME))
     for document in stale:
         document.delete()
-    return len(stale)
+    # the staging objects of the documents just removed go with them (after the commit)
+    waiting = {document.upload_key for document in stale}
+    waiting |= set(Document.objects.filter(state=DocumentState.PENDING).values_list("upload_key", flat=True))
+    leftovers = [
+        key
+        for key in storage.keys_older_than(UPLOADS, now - timedelta(seconds=storage.link_lifetime()))
+        if key not in waiting
+    ]
+    for key in leftovers:
+        storage.delete(key)
+    return len(stale) + len(leftovers)
 
 
 @receiver(post_delete, sender=Document, dispatch_uid="ostoja.documents.remove_object")
 def _remove_object(sender, instance: Document, **kwargs):
     """Whatever deleted the row — delete_document, a record deleted with its documents (CASCADE), the admin — the
     object goes too, after the commit (a rolled-back delete keeps its file)."""
-    key, schema = instance.key, connection.schema_name
+    keys, schema = [k for k in (instance.key, instance.upload_key) if k], connection.schema_name
 
     def remove():
         with schema_context(schema):
-            storage.delete(key)
+            for key in keys:
+                storage.delete(key)
 
     transaction.on_commit(remove)

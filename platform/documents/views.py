@@ -6,6 +6,7 @@ from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed
 from django.views.decorators.csrf import csrf_exempt
 
 from ostoja.platform import storage
+from ostoja.platform.documents.models import Document, DocumentState
 from ostoja.platform.documents.services import MAX_SIZE
 
 
@@ -23,9 +24,15 @@ def file_view(request, token):
         sent_type = (request.content_type or "").lower()
         if sent_type != payload.get("content_type"):
             return HttpResponse("The Content-Type is not the one signed.", status=403, content_type="text/plain")
+        # only the staging key of a document still waiting for its upload: a link used again after the
+        # confirmation or the deletion writes nothing (S3 cannot refuse it, but there nobody reads that key)
+        if not Document.objects.filter(upload_key=key, state=DocumentState.PENDING).exists():
+            return HttpResponse("This upload is closed.", status=403, content_type="text/plain")
         data = request.read(MAX_SIZE + 1)  # not request.body: its limit is the one for forms
         if len(data) > MAX_SIZE:
             return HttpResponse("Too large.", status=413, content_type="text/plain")
+        if "size" in payload and len(data) != payload["size"]:
+            return HttpResponse("The length is not the one signed.", status=403, content_type="text/plain")
         storage.save(key, data, sent_type)
         return HttpResponse(status=200)
     if storage.head(key) is None:
