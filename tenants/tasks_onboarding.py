@@ -9,7 +9,9 @@ deliveries at once cannot create two centers. It is transactional: a failure lea
 behind, and its code and message are on the job.
 
 The administrator's password never travels through the broker or the job table: an asynchronous onboarding gives
-the administrator a one-time set-password link (in the job's result, which only operators see)."""
+the administrator a one-time set-password link, in the job's result but marked private (``PRIVATE_KEYS``): only the
+operator who started the job sees it (``jobs.services.visible_result``), other operators see the rest of the result.
+"""
 
 from __future__ import annotations
 
@@ -68,6 +70,7 @@ def start_center_onboarding(
 
 def run_center_onboarding(job: Job, progress) -> dict:
     """The work of an onboarding job (in the public schema), under an advisory lock per slug."""
+    from ostoja.platform.jobs.services import PRIVATE_KEYS
     from ostoja.platform.tasks import exclusively
     from ostoja.tenants import onboarding
 
@@ -87,4 +90,5 @@ def run_center_onboarding(job: Job, progress) -> dict:
         "steps": result.steps,
         "administrator": getattr(result.admin_user, "username", None),
         "set_password_url": result.set_password_url,
+        PRIVATE_KEYS: ["set_password_url"],  # for the operator who started the job only
     }

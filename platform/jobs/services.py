@@ -33,6 +33,11 @@ JOB_MANAGER_ROLES = ("director", "deputy_director", "administrator")
 
 INTERNAL_ERROR_MESSAGE = _("An unexpected error stopped the job; operators can see it among the failed tasks.")
 TASK_FAILED_MESSAGE = _("The job failed after several attempts; operators can see it among the failed tasks.")
+# What a failed task shows operators for an exception that is not one of our service errors: its text may carry
+# personal data (a PESEL in a database error, a name in a file writer's complaint), so only its class is kept.
+UNEXPECTED_EXCEPTION_MESSAGE = "unexpected error (details in the worker's log)"
+# A work's result may name keys only whoever started the job sees (a set-password link): listed under this key.
+PRIVATE_KEYS = "_private"
 
 
 def _jsonable(params: dict) -> dict:
@@ -223,11 +228,27 @@ def list_jobs(actor, *, kind: str | None = None, status: str | None = None) -> Q
 
 
 def access_job(actor, pk: int) -> Job:
-    """One job ``actor`` may see; NotFound for the others (also another center's: IDs are per schema)."""
+    """One job ``actor`` may see; NotFound for the others (also another center's: IDs are per schema). Its
+    ``result`` is the one ``actor`` may see (``visible_result``): the object is for reading, never save it."""
     job = list_jobs(actor).filter(pk=pk).first()
     if job is None:
         raise NotFound(_("There is no such job."), code="job_not_found")
+    job.result = visible_result(actor, job)
     return job
+
+
+def visible_result(actor, job: Job) -> dict | None:
+    """The job's result as ``actor`` sees it: None until it succeeded; the keys the work marked private (listed
+    under ``PRIVATE_KEYS``, such as an administrator's set-password link) only for whoever started the job."""
+    if job.status != JobStatus.SUCCEEDED:
+        return None
+    result = dict(job.result or {})
+    private = result.pop(PRIVATE_KEYS, None) or ()
+    starter = job.created_by_id is not None and job.created_by_id == getattr(actor, "pk", None)
+    if not starter:
+        for key in private:
+            result.pop(key, None)
+    return result
 
 
 # --- Dead tasks -----------------------------------------------------------------------------------------------
@@ -253,6 +274,14 @@ def summarize_arguments(args, kwargs) -> str:
     return ", ".join(parts)[:300]
 
 
+def safe_exception_message(exception) -> str:
+    """What may be shown about an exception without personal data: for our own service errors their code and
+    (translated, written by us) message; for anything else a fixed text (the class is recorded separately)."""
+    if isinstance(exception, ServiceError):
+        return f"{exception.code}: {exception.message}"
+    return UNEXPECTED_EXCEPTION_MESSAGE
+
+
 def record_failed_task(*, task_name: str, task_id: str, schema: str, args, kwargs, exception, retries: int = 0):
     """Store a task's final failure in the public schema, for operators."""
     with schema_context(get_public_schema_name()):
@@ -262,7 +291,7 @@ def record_failed_task(*, task_name: str, task_id: str, schema: str, args, kwarg
             schema_name=(schema or "")[:63],
             args_summary=summarize_arguments(args, kwargs),
             exception_class=f"{type(exception).__module__}.{type(exception).__qualname__}"[:200],
-            exception_message=str(exception)[:500],
+            exception_message=safe_exception_message(exception)[:500],
             retries=retries or 0,
         )
 
