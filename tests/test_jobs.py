@@ -124,6 +124,13 @@ def test_start_center_onboarding_runs_it_with_progress(gql, operator, eager, dja
     listed = client.data(JOBS, {"kind": ONBOARDING_KIND, "status": "SUCCEEDED"})["jobs"]
     assert listed["totalCount"] == 1 and listed["edges"][0]["node"]["key"] == "malbork"
     assert client.data(JOBS, {"status": "FAILED"})["jobs"]["totalCount"] == 0
+    # the list hides the private part from other operators too
+    listed_results = """{ jobs(status: SUCCEEDED) { edges { node { key result } } } }"""
+    for user, sees_link in ((operator, True), (other, False)):
+        (edge,) = gql(user=user).data(listed_results)["jobs"]["edges"]
+        shown = edge["node"]["result"]
+        shown = shown if isinstance(shown, dict) else json.loads(shown)
+        assert ("set_password_url" in shown) is sees_link and jobs.PRIVATE_KEYS not in shown
 
 
 def test_asking_twice_gives_the_same_job_and_sends_one_task(gql, operator, codes, django_capture_on_commit_callbacks):

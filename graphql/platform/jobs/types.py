@@ -54,7 +54,8 @@ class Job(ModelType):
         return self.percent
 
     def resolve_result(self, info):
-        return self.result if self.status == JobStatusChoices.SUCCEEDED else None
+        # private parts (an administrator's set-password link) only for whoever started the job
+        return services.visible_result(actor(info), self) if self.status == JobStatusChoices.SUCCEEDED else None
 
     def resolve_created_by(self, info):
         return self.created_by.username if self.created_by_id else None
