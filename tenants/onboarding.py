@@ -104,6 +104,40 @@ def align_constraint_names(template: str, schema: str) -> int:
     return renamed
 
 
+def clone_template(template: str, schema: str, clone_mode: str = "DATA") -> None:
+    """Clone ``template`` into the new schema ``schema`` with django-tenants' ``clone_schema()`` SQL function.
+
+    ``CloneSchema.clone_schema`` drops and re-creates that function (and its helpers) before every clone. Each
+    re-creation leaves the previous compiled copy and its cached query plans behind in the database session, and
+    every catalog change of the next clones has to go through all of them: on one connection each clone is slower
+    than the previous one (0.6 s for the first, over 20 s past 80; tests/benchmarks/bench_clone_scaling.py). So the
+    function is installed once -- again only when django-tenants' SQL changes, recognised by a fingerprint in the
+    function's comment -- and called as it is."""
+    import hashlib
+
+    from django_tenants.clone import CLONE_SCHEMA_FUNCTION, CloneSchema
+
+    db_user = settings.DATABASES["default"].get("USER", None) or "postgres"
+    fingerprint = (
+        "django-tenants clone_schema "
+        + hashlib.sha256(CLONE_SCHEMA_FUNCTION.format(db_user=db_user).encode()).hexdigest()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT obj_description(p.oid, 'pg_proc') FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+               WHERE n.nspname = 'public' AND p.proname = 'clone_schema'"""
+        )
+        installed = [row[0] for row in cursor.fetchall()]
+        if installed != [fingerprint]:
+            CloneSchema()._create_clone_schema_function()
+            cursor.execute(
+                "COMMENT ON FUNCTION public.clone_schema(text, text, public.cloneparms[]) IS %s", [fingerprint]
+            )
+        if schema_exists(schema, case_sensitive=False):
+            raise ValidationError("New schema name already exists")
+        cursor.execute("SELECT public.clone_schema(%s, %s, %s)", [template, schema, clone_mode])
+
+
 def create_center_schema(center: Center, *, check_if_exists: bool = False, verbosity: int = 0) -> bool:
     """Create ``center``'s schema when cloning is configured (``Center.create_schema`` calls this).
 
@@ -116,7 +150,6 @@ def create_center_schema(center: Center, *, check_if_exists: bool = False, verbo
     import logging
 
     from django.core.management import call_command
-    from django_tenants.clone import CloneSchema
 
     if check_if_exists and schema_exists(center.schema_name):
         return False
@@ -126,7 +159,8 @@ def create_center_schema(center: Center, *, check_if_exists: bool = False, verbo
     if not template or not schema_exists(template):
         return False
     if template_is_current(template):
-        CloneSchema().clone_schema(template, center.schema_name, center.clone_mode)
+        connection.set_schema_to_public()
+        clone_template(template, center.schema_name, center.clone_mode)
         align_constraint_names(template, center.schema_name)
     else:
         logging.getLogger(__name__).warning(
