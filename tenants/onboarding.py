@@ -107,12 +107,13 @@ def align_constraint_names(template: str, schema: str) -> int:
 def clone_template(template: str, schema: str, clone_mode: str = "DATA") -> None:
     """Clone ``template`` into the new schema ``schema`` with django-tenants' ``clone_schema()`` SQL function.
 
-    ``CloneSchema.clone_schema`` drops and re-creates that function (and its helpers) before every clone. Each
-    re-creation leaves the previous compiled copy and its cached query plans behind in the database session, and
-    every catalog change of the next clones has to go through all of them: on one connection each clone is slower
-    than the previous one (0.6 s for the first, over 20 s past 80; tests/benchmarks/bench_clone_scaling.py). So the
-    function is installed once -- again only when django-tenants' SQL changes, recognised by a fingerprint in the
-    function's comment -- and called as it is."""
+    ``CloneSchema.clone_schema`` drops and re-creates that function (and its helpers) before every clone, and on
+    one connection each clone is then slower than the previous one, while a new connection is fast again (measured:
+    0.8 s for the first, 2.5 s after 25 on the connection; a colleague saw over 20 s past 80 centers; see
+    tests/benchmarks/bench_clone_scaling.py). Presumably each re-creation leaves the previous compiled copy and its
+    cached plans in the session, for every later catalog change to go through. So the function is installed
+    once -- again only when django-tenants' SQL changes, recognised by a fingerprint in the function's comment --
+    and called as it is."""
     import hashlib
 
     from django_tenants.clone import CLONE_SCHEMA_FUNCTION, CloneSchema
