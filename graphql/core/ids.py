@@ -42,6 +42,11 @@ def decode_id(value, *type_names: str, field: str = "id") -> int:
     return pk
 
 
+def decode_optional_id(value, type_name: str, field: str = "id") -> int | None:
+    """``decode_id`` for an optional argument: a missing ID (None) stays None."""
+    return None if value is None else decode_id(value, type_name, field=field)
+
+
 def decode_ids(values, *type_names: str, field: str) -> list[int]:
     return [decode_id(v, *type_names, field=field) for v in values or ()]
 

@@ -12,6 +12,11 @@ from graphene_django.fields import DjangoConnectionField
 from ostoja.platform.errors import NotFound, ValidationFailed
 
 
+def enum_value(value):
+    """The Python value of a graphene enum argument (graphene 3 passes the enum member; None stays None)."""
+    return getattr(value, "value", value)
+
+
 class CountableConnection(relay.Connection):
     class Meta:
         abstract = True

@@ -2,6 +2,7 @@ import graphene
 
 from ostoja.graphql.core.ids import decode_id
 from ostoja.graphql.core.mutations import actor
+from ostoja.graphql.core.types import enum_value
 from ostoja.graphql.platform.access import require_platform_account
 from ostoja.graphql.platform.centers.types import (
     Center,
@@ -14,10 +15,6 @@ from ostoja.graphql.platform.centers.types import (
 )
 from ostoja.platform.accounts import services as accounts
 from ostoja.tenants import registry
-
-
-def _value(enum_value):
-    return getattr(enum_value, "value", enum_value)
 
 
 class CentersQueries(graphene.ObjectType):
@@ -43,11 +40,11 @@ class CentersQueries(graphene.ObjectType):
         require_platform_account(info)
         return registry.list_centers(
             actor(info),
-            status=_value(status),
-            kind=_value(kind),
-            voivodeship=_value(voivodeship),
+            status=enum_value(status),
+            kind=enum_value(kind),
+            voivodeship=enum_value(voivodeship),
             search=search,
-            order_by=_value(order_by) or "short_name",
+            order_by=enum_value(order_by) or "short_name",
         )
 
     def resolve_center(self, info, id):

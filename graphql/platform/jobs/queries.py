@@ -4,14 +4,10 @@ import graphene
 
 from ostoja.graphql.core.ids import decode_id
 from ostoja.graphql.core.mutations import actor
-from ostoja.graphql.core.types import ConnectionField
+from ostoja.graphql.core.types import ConnectionField, enum_value
 from ostoja.graphql.platform.access import require_platform_account
 from ostoja.graphql.platform.jobs.types import FailedTask, Job, JobStatus
 from ostoja.platform.jobs import services
-
-
-def _value(enum_value):
-    return getattr(enum_value, "value", enum_value)
 
 
 class JobsQueries(graphene.ObjectType):
@@ -31,7 +27,7 @@ class JobsQueries(graphene.ObjectType):
 
     def resolve_jobs(self, info, kind=None, status=None, **_page):
         require_platform_account(info)
-        return services.list_jobs(actor(info), kind=kind, status=_value(status))
+        return services.list_jobs(actor(info), kind=kind, status=enum_value(status))
 
     def resolve_job(self, info, id):
         require_platform_account(info)

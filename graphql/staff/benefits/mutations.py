@@ -5,6 +5,7 @@ import graphene
 
 from ostoja.graphql.core.ids import decode_id
 from ostoja.graphql.core.mutations import ServiceMutation, actor
+from ostoja.graphql.core.types import enum_value
 from ostoja.graphql.staff.benefits.types import (
     BenefitProgramme,
     Decision,
@@ -22,10 +23,6 @@ CASE_WRITE_CODES = ("other_district", "case_not_found", "case_closed")
 
 def _optional_id(value, type_name, field):
     return decode_id(value, type_name, field=field) if value else None
-
-
-def _value(enum_value):
-    return getattr(enum_value, "value", enum_value)
 
 
 class IssueDecisionInput(graphene.InputObjectType):
@@ -84,7 +81,7 @@ class IssueDecision(ServiceMutation):
         decision = services.issue_decision(
             actor(info),
             decode_id(input["case_id"], "Case", field="caseId"),
-            kind=_value(input["kind"]),
+            kind=enum_value(input["kind"]),
             form=form,
             amends_id=_optional_id(input.get("amends_id"), "Decision", "amendsId"),
             application_id=_optional_id(input.get("application_id"), "Application", "applicationId"),
@@ -294,7 +291,7 @@ class EvaluateSocialContract(ServiceMutation):
         contract = services.evaluate_social_contract(
             actor(info),
             decode_id(id, "SocialContract"),
-            status=_value(status),
+            status=enum_value(status),
             evaluation=evaluation,
             evaluated_on=evaluated_on,
         )

@@ -2,11 +2,11 @@
 roles applied there), filtered and ordered; the connection paginates it."""
 
 import graphene
-from graphql.language import FieldNode, FragmentSpreadNode, InlineFragmentNode
 
-from ostoja.graphql.core.ids import decode_id
+from ostoja.graphql.core.ids import decode_optional_id
 from ostoja.graphql.core.mutations import actor
-from ostoja.graphql.core.types import ConnectionField
+from ostoja.graphql.core.selection import selects
+from ostoja.graphql.core.types import ConnectionField, enum_value
 from ostoja.graphql.staff.benefits.types import (
     BenefitProgramme,
     Decision,
@@ -44,37 +44,6 @@ class PaymentOrder(graphene.Enum):
 class SocialContractOrder(graphene.Enum):
     CONCLUDED_DESC = "concluded_desc"
     VALID_UNTIL_ASC = "valid_until_asc"
-
-
-def _fields(info, selection_sets):
-    for selection_set in selection_sets:
-        for selection in selection_set.selections if selection_set else ():
-            if isinstance(selection, FieldNode):
-                yield selection.name.value, selection.selection_set
-            elif isinstance(selection, InlineFragmentNode):
-                yield from _fields(info, [selection.selection_set])
-            elif isinstance(selection, FragmentSpreadNode):
-                yield from _fields(info, [info.fragments[selection.name.value].selection_set])
-
-
-def _asks_for(info, name) -> bool:
-    """Whether the nodes of the connection being resolved select ``name``: a related list is prefetched only
-    then, so a page that does not show it costs no extra statement."""
-    level = [node.selection_set for node in info.field_nodes]
-    for step in ("edges", "node"):
-        level = [sub for field, sub in _fields(info, level) if field == step]
-    return any(field == name for field, _sub in _fields(info, level))
-
-
-def _id(value, type_name, field):
-    return decode_id(value, type_name, field=field) if value else None
-
-
-def _value(enum_value):
-    """The Python value of a graphene enum argument (graphene 3 passes the enum member)."""
-    if enum_value is None:
-        return None
-    return getattr(enum_value, "value", enum_value)
 
 
 class BenefitsQueries(graphene.ObjectType):
@@ -156,42 +125,42 @@ class BenefitsQueries(graphene.ObjectType):
     def resolve_decisions(self, info, **args):
         return benefits.decisions(
             actor(info),
-            case_id=_id(args.get("case_id"), "Case", "caseId"),
-            person_id=_id(args.get("person_id"), "Person", "personId"),
-            district_id=_id(args.get("district_id"), "District", "districtId"),
-            kinds=[_value(k) for k in args.get("kind") or ()],
-            form_id=_id(args.get("form_id"), "FormOfHelp", "formId"),
-            status=_value(args.get("status")),
+            case_id=decode_optional_id(args.get("case_id"), "Case", "caseId"),
+            person_id=decode_optional_id(args.get("person_id"), "Person", "personId"),
+            district_id=decode_optional_id(args.get("district_id"), "District", "districtId"),
+            kinds=[enum_value(k) for k in args.get("kind") or ()],
+            form_id=decode_optional_id(args.get("form_id"), "FormOfHelp", "formId"),
+            status=enum_value(args.get("status")),
             issued_from=args.get("issued_from"),
             issued_to=args.get("issued_to"),
             late=args.get("late"),
-            programme_id=_id(args.get("programme_id"), "BenefitProgramme", "programmeId"),
+            programme_id=decode_optional_id(args.get("programme_id"), "BenefitProgramme", "programmeId"),
             search=args.get("search") or "",
-            order_by=_value(args.get("order_by")),
-            with_payments=_asks_for(info, "payments"),
+            order_by=enum_value(args.get("order_by")),
+            with_payments=selects(info, "edges", "node", "payments"),
         )
 
     def resolve_payments(self, info, **args):
         return benefits.payments(
             actor(info),
-            decision_id=_id(args.get("decision_id"), "Decision", "decisionId"),
-            case_id=_id(args.get("case_id"), "Case", "caseId"),
-            person_id=_id(args.get("person_id"), "Person", "personId"),
-            district_id=_id(args.get("district_id"), "District", "districtId"),
-            form_id=_id(args.get("form_id"), "FormOfHelp", "formId"),
-            status=_value(args.get("status")),
+            decision_id=decode_optional_id(args.get("decision_id"), "Decision", "decisionId"),
+            case_id=decode_optional_id(args.get("case_id"), "Case", "caseId"),
+            person_id=decode_optional_id(args.get("person_id"), "Person", "personId"),
+            district_id=decode_optional_id(args.get("district_id"), "District", "districtId"),
+            form_id=decode_optional_id(args.get("form_id"), "FormOfHelp", "formId"),
+            status=enum_value(args.get("status")),
             month_from=args.get("month_from"),
             month_to=args.get("month_to"),
             due_before=args.get("due_before"),
             search=args.get("search") or "",
-            order_by=_value(args.get("order_by")),
+            order_by=enum_value(args.get("order_by")),
         )
 
     def resolve_forms_of_help(self, info, **args):
         return benefits.forms_of_help(
             actor(info),
-            category=_value(args.get("category")),
-            schedule=_value(args.get("schedule")),
+            category=enum_value(args.get("category")),
+            schedule=enum_value(args.get("schedule")),
             search=args.get("search") or "",
         )
 
@@ -204,22 +173,22 @@ class BenefitsQueries(graphene.ObjectType):
     def resolve_programme_grants(self, info, **args):
         return benefits.programme_grants(
             actor(info),
-            programme_id=_id(args.get("programme_id"), "BenefitProgramme", "programmeId"),
-            person_id=_id(args.get("person_id"), "Person", "personId"),
-            district_id=_id(args.get("district_id"), "District", "districtId"),
+            programme_id=decode_optional_id(args.get("programme_id"), "BenefitProgramme", "programmeId"),
+            person_id=decode_optional_id(args.get("person_id"), "Person", "personId"),
+            district_id=decode_optional_id(args.get("district_id"), "District", "districtId"),
             search=args.get("search") or "",
         )
 
     def resolve_social_contracts(self, info, **args):
         return benefits.social_contracts(
             actor(info),
-            case_id=_id(args.get("case_id"), "Case", "caseId"),
-            person_id=_id(args.get("person_id"), "Person", "personId"),
-            district_id=_id(args.get("district_id"), "District", "districtId"),
-            status=_value(args.get("status")),
+            case_id=decode_optional_id(args.get("case_id"), "Case", "caseId"),
+            person_id=decode_optional_id(args.get("person_id"), "Person", "personId"),
+            district_id=decode_optional_id(args.get("district_id"), "District", "districtId"),
+            status=enum_value(args.get("status")),
             concluded_from=args.get("concluded_from"),
             concluded_to=args.get("concluded_to"),
             valid_until_before=args.get("valid_until_before"),
             search=args.get("search") or "",
-            order_by=_value(args.get("order_by")),
+            order_by=enum_value(args.get("order_by")),
         )

@@ -5,6 +5,7 @@ import graphene
 
 from ostoja.graphql.core.ids import decode_id
 from ostoja.graphql.core.mutations import ServiceMutation, actor
+from ostoja.graphql.core.types import enum_value
 from ostoja.graphql.staff.cases import types
 from ostoja.modules.cases import services
 
@@ -34,10 +35,6 @@ MEMBER_CODES = (
     "person_not_found",
     *ACCESS,
 )
-
-
-def _value(enum_value):
-    return getattr(enum_value, "value", enum_value)
 
 
 # --- persons ---------------------------------------------------------------------------------------
@@ -70,7 +67,7 @@ _NULLABLE = {"pesel", "date_of_birth"}
 def _person_values(data) -> dict:
     values = {}
     for name, value in dict(data).items():
-        value = _value(value)
+        value = enum_value(value)
         values[name] = "" if value is None and name not in _NULLABLE else value
     return values
 
@@ -183,7 +180,7 @@ class CreateHousehold(ServiceMutation):
         members = [
             {
                 "person_id": decode_id(member.person_id, "Person", field="members"),
-                "relation": _value(member.relation),
+                "relation": enum_value(member.relation),
                 "monthly_income": member.monthly_income if member.monthly_income is not None else 0,
                 "income_sources": member.income_sources or "",
             }
@@ -218,7 +215,7 @@ class AddHouseholdMember(ServiceMutation):
             actor(info),
             decode_id(household_id, "Household", field="householdId"),
             decode_id(person_id, "Person", field="personId"),
-            relation=_value(relation),
+            relation=enum_value(relation),
             monthly_income=monthly_income if monthly_income is not None else 0,
             income_sources=income_sources or "",
         )
@@ -307,7 +304,7 @@ class RegisterApplication(ServiceMutation):
             decode_id(input.person_id, "Person", field="personId"),
             received_on=input.received_on,
             urgent=bool(input.urgent),
-            submitted_by=_value(input.submitted_by) or "person",
+            submitted_by=enum_value(input.submitted_by) or "person",
             description=input.description or "",
             reasons=input.reasons or (),
             case_id=decode_id(input.case_id, "Case", field="caseId") if input.case_id else None,
@@ -437,7 +434,7 @@ class CloseCase(ServiceMutation):
         case = services.close_case(
             actor(info),
             decode_id(case_id, "Case", field="caseId"),
-            reason=_value(reason),
+            reason=enum_value(reason),
             note=note or "",
             on=closed_on,
         )
@@ -508,7 +505,7 @@ class AddCaseNote(ServiceMutation):
             actor(info),
             decode_id(case_id, "Case", field="caseId"),
             text=text,
-            kind=_value(kind) or "note",
+            kind=enum_value(kind) or "note",
             happened_on=happened_on,
         )
         return {"case_note": note}

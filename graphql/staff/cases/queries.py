@@ -4,24 +4,16 @@ benefits clerk, the legal advisor and the directors see every district)."""
 
 import graphene
 
-from ostoja.graphql.core.ids import decode_id
+from ostoja.graphql.core.ids import decode_id, decode_optional_id
 from ostoja.graphql.core.mutations import actor
-from ostoja.graphql.core.types import ConnectionField
+from ostoja.graphql.core.selection import selects
+from ostoja.graphql.core.types import ConnectionField, enum_value
 from ostoja.graphql.staff.cases import types
-from ostoja.graphql.staff.cases.selection import selects
 from ostoja.modules.cases import selectors, services
 
 
-def _id(value, type_name, field):
-    return None if value is None else decode_id(value, type_name, field=field)
-
-
-def _value(enum_value):
-    return getattr(enum_value, "value", enum_value)
-
-
 def _ordered(queryset, order_by, default):
-    return queryset.order_by(*(_value(order_by) or default).split(","))
+    return queryset.order_by(*(enum_value(order_by) or default).split(","))
 
 
 class PersonOrder(graphene.Enum):
@@ -174,7 +166,7 @@ class CasesQueries(graphene.ObjectType):
     def resolve_persons(self, info, district_id=None, without_district=None, search="", order_by=None, **_):
         queryset = selectors.persons(
             actor(info),
-            district_id=_id(district_id, "District", "districtId"),
+            district_id=decode_optional_id(district_id, "District", "districtId"),
             without_district=without_district,
             search=search or "",
         )
@@ -182,16 +174,16 @@ class CasesQueries(graphene.ObjectType):
 
     def resolve_households(self, info, district_id=None, search="", order_by=None, **_):
         queryset = selectors.households(
-            actor(info), district_id=_id(district_id, "District", "districtId"), search=search or ""
+            actor(info), district_id=decode_optional_id(district_id, "District", "districtId"), search=search or ""
         )
         return _ordered(queryset, order_by, HouseholdOrder.HEAD_LAST_NAME.value)
 
     def resolve_cases(self, info, district_id=None, worker_id=None, status=None, order_by=None, search="", **args):
         queryset = selectors.cases(
             actor(info),
-            district_id=_id(district_id, "District", "districtId"),
-            worker_id=_id(worker_id, "StaffMember", "workerId"),
-            status=_value(status),
+            district_id=decode_optional_id(district_id, "District", "districtId"),
+            worker_id=decode_optional_id(worker_id, "StaffMember", "workerId"),
+            status=enum_value(status),
             reason=args.get("reason"),
             overdue=args.get("overdue"),
             opened_from=args.get("opened_from"),
@@ -204,9 +196,9 @@ class CasesQueries(graphene.ObjectType):
     def resolve_applications(self, info, district_id=None, worker_id=None, case_id=None, order_by=None, **args):
         queryset = selectors.applications(
             actor(info),
-            district_id=_id(district_id, "District", "districtId"),
-            worker_id=_id(worker_id, "StaffMember", "workerId"),
-            case_id=_id(case_id, "Case", "caseId"),
+            district_id=decode_optional_id(district_id, "District", "districtId"),
+            worker_id=decode_optional_id(worker_id, "StaffMember", "workerId"),
+            case_id=decode_optional_id(case_id, "Case", "caseId"),
             pending=args.get("pending"),
             overdue=args.get("overdue"),
             received_from=args.get("received_from"),
@@ -220,10 +212,10 @@ class CasesQueries(graphene.ObjectType):
     ):
         queryset = selectors.interviews(
             actor(info),
-            district_id=_id(district_id, "District", "districtId"),
-            worker_id=_id(worker_id, "StaffMember", "workerId"),
-            case_id=_id(case_id, "Case", "caseId"),
-            status=_value(status),
+            district_id=decode_optional_id(district_id, "District", "districtId"),
+            worker_id=decode_optional_id(worker_id, "StaffMember", "workerId"),
+            case_id=decode_optional_id(case_id, "Case", "caseId"),
+            status=enum_value(status),
             overdue=args.get("overdue"),
             due_from=args.get("due_from"),
             due_to=args.get("due_to"),
@@ -232,7 +224,7 @@ class CasesQueries(graphene.ObjectType):
         return _ordered(_with_households(info, queryset, "case__"), order_by, InterviewOrder.DUE_SOONEST.value)
 
     def resolve_case_notes(self, info, case_id, kind=None, order_by=None, **_):
-        queryset = selectors.case_notes(actor(info), decode_id(case_id, "Case", field="caseId"), kind=_value(kind))
+        queryset = selectors.case_notes(actor(info), decode_id(case_id, "Case", field="caseId"), kind=enum_value(kind))
         return _ordered(_with_households(info, queryset, "case__"), order_by, CaseNoteOrder.NEWEST.value)
 
     def resolve_help_reasons(self, info, special_category=None, **_):

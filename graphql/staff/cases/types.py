@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ostoja.graphql.core.ids import Node
 from ostoja.graphql.core.mutations import actor
+from ostoja.graphql.core.selection import selects
 from ostoja.graphql.core.types import CountableConnection, ModelType
-from ostoja.graphql.staff.cases.selection import selects
 from ostoja.modules.cases import models as m
 from ostoja.modules.cases import selectors, services
 
@@ -29,10 +29,6 @@ SubmittedByEnum = _enum(m.SubmittedBy, "SubmittedBy", "Who started the proceedin
 InterviewStatusEnum = _enum(m.Interview.Status, "InterviewStatus", "Status of a community interview.")
 CaseNoteKindEnum = _enum(m.CaseNote.Kind, "CaseNoteKind", "Kind of a case note.")
 DelayNoticeKindEnum = _enum(m.DelayNotice.Kind, "DelayNoticeKind", "Kind of a notice of delay (KPA art. 36).")
-
-
-def _value(enum_value):
-    return getattr(enum_value, "value", enum_value)
 
 
 # --- persons reached through other objects -----------------------------------------------------------------------

@@ -5,17 +5,13 @@ import graphene
 
 from ostoja.graphql.core.ids import decode_id
 from ostoja.graphql.core.mutations import actor
-from ostoja.graphql.core.types import ConnectionField
+from ostoja.graphql.core.types import ConnectionField, enum_value
 from ostoja.graphql.staff.configuration import types
 from ostoja.tenants.configuration import services
 
 
 def _district(value):
     return None if value is None else decode_id(value, "District", field="districtId")
-
-
-def _value(enum_value):
-    return getattr(enum_value, "value", enum_value)
 
 
 class DistrictOrder(graphene.Enum):
@@ -89,26 +85,26 @@ class ConfigurationQueries(graphene.ObjectType):
 
     def resolve_districts(self, info, search="", order_by=None, **_):
         queryset = services.districts(actor(info), search=search or "")
-        return queryset.order_by(*(_value(order_by) or DistrictOrder.ORDER.value).split(","))
+        return queryset.order_by(*(enum_value(order_by) or DistrictOrder.ORDER.value).split(","))
 
     def resolve_district_for(self, info, street, building=None):
         return services.find_district(actor(info), street, building)
 
     def resolve_schedules(self, info, kind=None, district_id=None):
-        return services.schedules(actor(info), kind=_value(kind), district=_district(district_id))
+        return services.schedules(actor(info), kind=enum_value(kind), district=_district(district_id))
 
     def resolve_closures(self, info, date_from=None, date_to=None, kind=None, order_by=None, **_):
-        queryset = services.closures(actor(info), date_from=date_from, date_to=date_to, kind=_value(kind))
-        return queryset.order_by(*(_value(order_by) or ClosureOrder.DATE.value).split(","))
+        queryset = services.closures(actor(info), date_from=date_from, date_to=date_to, kind=enum_value(kind))
+        return queryset.order_by(*(enum_value(order_by) or ClosureOrder.DATE.value).split(","))
 
     def resolve_open_now(self, info, kind, district_id=None):
-        return services.open_now(actor(info), _value(kind), district=_district(district_id))
+        return services.open_now(actor(info), enum_value(kind), district=_district(district_id))
 
     def resolve_next_opening(self, info, kind, district_id=None):
-        return services.next_opening(actor(info), _value(kind), district=_district(district_id))
+        return services.next_opening(actor(info), enum_value(kind), district=_district(district_id))
 
     def resolve_hours_on(self, info, date, kind, district_id=None):
-        return services.hours_on(actor(info), _value(kind), date, district=_district(district_id))
+        return services.hours_on(actor(info), enum_value(kind), date, district=_district(district_id))
 
     def resolve_hours_today(self, info):
         return services.hours_today(actor(info))

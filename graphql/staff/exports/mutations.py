@@ -3,8 +3,9 @@
 import graphene
 from django.utils.translation import gettext_lazy as _
 
-from ostoja.graphql.core.ids import decode_id
+from ostoja.graphql.core.ids import decode_optional_id
 from ostoja.graphql.core.mutations import ServiceMutation, actor
+from ostoja.graphql.core.types import enum_value
 from ostoja.graphql.staff.exports import types
 from ostoja.platform.errors import ValidationFailed
 from ostoja.platform.exports import services
@@ -18,14 +19,6 @@ FILTER_ARGUMENTS = {
 }
 
 
-def _value(enum_value):
-    return getattr(enum_value, "value", enum_value)
-
-
-def _id(value, type_name, field):
-    return None if value in (None, "") else decode_id(value, type_name, field=field)
-
-
 def _filters(kind: str, data: dict) -> dict:
     given = {name for name in FILTER_ARGUMENTS.values() if data.get(name) is not None}
     wanted = FILTER_ARGUMENTS[kind]
@@ -37,15 +30,17 @@ def _filters(kind: str, data: dict) -> dict:
     if kind == ExportKind.MRPIPS and not values:
         raise ValidationFailed(_("Give the half-year."), code="required", field="half_year")
     if kind == ExportKind.CASES:
-        values["district_id"] = _id(values.get("district_id"), "District", "cases.districtId")
-        values["worker_id"] = _id(values.get("worker_id"), "StaffMember", "cases.workerId")
-        values["status"] = _value(values.get("status"))
+        values["district_id"] = decode_optional_id(values.get("district_id"), "District", "cases.districtId")
+        values["worker_id"] = decode_optional_id(values.get("worker_id"), "StaffMember", "cases.workerId")
+        values["status"] = enum_value(values.get("status"))
     elif kind == ExportKind.FOSTER_CARE:
-        values["coordinator_id"] = _id(values.get("coordinator_id"), "StaffMember", "fosterCare.coordinatorId")
-        values["status"] = _value(values.get("status"))
+        values["coordinator_id"] = decode_optional_id(
+            values.get("coordinator_id"), "StaffMember", "fosterCare.coordinatorId"
+        )
+        values["status"] = enum_value(values.get("status"))
     elif kind == ExportKind.PARTICIPANTS:
-        values["project_id"] = _id(values.get("project_id"), "Project", "participants.projectId")
-        values["status"] = _value(values.get("status"))
+        values["project_id"] = decode_optional_id(values.get("project_id"), "Project", "participants.projectId")
+        values["status"] = enum_value(values.get("status"))
     return values
 
 
@@ -84,9 +79,9 @@ class RequestExport(ServiceMutation):
 
     @classmethod
     def perform(cls, info, kind, format, **data):
-        kind = _value(kind)
+        kind = enum_value(kind)
         filters = _filters(kind, data)
-        return {"export": services.request_export(actor(info), kind, _value(format), filters)}
+        return {"export": services.request_export(actor(info), kind, enum_value(format), filters)}
 
 
 class ExportsMutations(graphene.ObjectType):

@@ -5,14 +5,10 @@ import graphene
 
 from ostoja.graphql.core.ids import decode_id
 from ostoja.graphql.core.mutations import actor
-from ostoja.graphql.core.types import ConnectionField
+from ostoja.graphql.core.types import ConnectionField, enum_value
 from ostoja.graphql.staff.documents.types import absolute
 from ostoja.graphql.staff.exports import types
 from ostoja.platform.exports import services
-
-
-def _value(enum_value):
-    return getattr(enum_value, "value", enum_value)
 
 
 class ExportsQueries(graphene.ObjectType):
@@ -31,9 +27,9 @@ class ExportsQueries(graphene.ObjectType):
     def resolve_exports(self, info, kind=None, status=None, **_):
         queryset = services.exports_for(actor(info))
         if kind:
-            queryset = queryset.filter(kind=_value(kind))
+            queryset = queryset.filter(kind=enum_value(kind))
         if status:
-            queryset = queryset.filter(status=_value(status))
+            queryset = queryset.filter(status=enum_value(status))
         return queryset
 
     def resolve_export_download_url(self, info, id):

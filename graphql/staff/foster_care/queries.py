@@ -2,10 +2,10 @@
 filtered and ordered; the querysets prefetch what the types read."""
 
 import graphene
-from graphql.language import FieldNode, FragmentSpreadNode, InlineFragmentNode
 
-from ostoja.graphql.core.ids import decode_id
+from ostoja.graphql.core.ids import decode_optional_id
 from ostoja.graphql.core.mutations import actor
+from ostoja.graphql.core.selection import selects
 from ostoja.graphql.core.types import ConnectionField
 from ostoja.graphql.staff.foster_care import types
 from ostoja.modules.foster_care import services
@@ -14,31 +14,6 @@ from ostoja.modules.foster_care import services
 def _order(queryset, order_by, orderings):
     key = getattr(order_by, "value", order_by) or next(iter(orderings))
     return queryset.order_by(*orderings[key])
-
-
-def _fields(info, selection_sets):
-    """Names of the fields in ``selection_sets``, looking through inline fragments and fragment spreads."""
-    for selection_set in selection_sets:
-        for selection in selection_set.selections if selection_set else ():
-            if isinstance(selection, FieldNode):
-                yield selection.name.value, selection.selection_set
-            elif isinstance(selection, InlineFragmentNode):
-                yield from _fields(info, [selection.selection_set])
-            elif isinstance(selection, FragmentSpreadNode):
-                yield from _fields(info, [info.fragments[selection.name.value].selection_set])
-
-
-def _asks_for(info, name) -> bool:
-    """Whether the nodes of the connection being resolved select ``name`` (camelCase): a related list is
-    prefetched only then, so a page that does not show it costs no extra statement."""
-    level = [node.selection_set for node in info.field_nodes]
-    for step in ("edges", "node"):
-        level = [sub for field, sub in _fields(info, level) if field == step]
-    return any(field == name for field, _sub in _fields(info, level))
-
-
-def _id(value, type_name, field):
-    return None if value is None else decode_id(value, type_name, field=field)
 
 
 FAMILY_ORDER = {"name": ("name", "id"), "qualified_on": ("-qualified_on", "id"), "created_at": ("-created_at", "-id")}
@@ -129,17 +104,17 @@ class FosterCareQueries(graphene.ObjectType):
     def resolve_foster_families(self, info, coordinator_id=None, kind=None, status=None, search="", order_by=None, **_):
         queryset = services.families_queryset(
             actor(info),
-            coordinator_id=_id(coordinator_id, "StaffMember", "coordinatorId"),
+            coordinator_id=decode_optional_id(coordinator_id, "StaffMember", "coordinatorId"),
             kind=kind,
             status=status,
             search=search or "",
-            with_members=_asks_for(info, "members"),
+            with_members=selects(info, "edges", "node", "members"),
         )
         return _order(queryset, order_by, FAMILY_ORDER)
 
     def resolve_foster_family_candidates(self, info, status=None, search="", order_by=None, **_):
         queryset = services.candidates_queryset(
-            actor(info), status=status, search=search or "", with_persons=_asks_for(info, "persons")
+            actor(info), status=status, search=search or "", with_persons=selects(info, "edges", "node", "persons")
         )
         return _order(queryset, order_by, CANDIDATE_ORDER)
 
@@ -149,7 +124,7 @@ class FosterCareQueries(graphene.ObjectType):
         queryset = services.children_queryset(
             actor(info),
             status=status,
-            family_id=_id(family_id, "FosterFamily", "familyId"),
+            family_id=decode_optional_id(family_id, "FosterFamily", "familyId"),
             overdue_assessment=overdue_assessment,
             search=search or "",
         )
@@ -158,8 +133,8 @@ class FosterCareQueries(graphene.ObjectType):
     def resolve_placements(self, info, child_id=None, family_id=None, current=None, order_by=None, **_):
         queryset = services.placements_queryset(
             actor(info),
-            child_id=_id(child_id, "FosterChild", "childId"),
-            family_id=_id(family_id, "FosterFamily", "familyId"),
+            child_id=decode_optional_id(child_id, "FosterChild", "childId"),
+            family_id=decode_optional_id(family_id, "FosterFamily", "familyId"),
             current=current,
         )
         return _order(queryset, order_by, PLACEMENT_ORDER)
@@ -184,8 +159,8 @@ class FosterCareQueries(graphene.ObjectType):
             overdue=overdue,
             due_from=due_from,
             due_to=due_to,
-            child_id=_id(child_id, "FosterChild", "childId"),
-            family_id=_id(family_id, "FosterFamily", "familyId"),
+            child_id=decode_optional_id(child_id, "FosterChild", "childId"),
+            family_id=decode_optional_id(family_id, "FosterFamily", "familyId"),
         )
         return _order(queryset, order_by, ASSESSMENT_ORDER)
 
@@ -197,7 +172,7 @@ class FosterCareQueries(graphene.ObjectType):
             date_from=date_from,
             date_to=date_to,
             status=status,
-            child_id=_id(child_id, "FosterChild", "childId"),
+            child_id=decode_optional_id(child_id, "FosterChild", "childId"),
         )
         return _order(queryset, order_by, MEETING_ORDER)
 
@@ -206,7 +181,7 @@ class FosterCareQueries(graphene.ObjectType):
             actor(info),
             status=status,
             notification_status=notification_status,
-            with_notifications=_asks_for(info, "notifications"),
+            with_notifications=selects(info, "edges", "node", "notifications"),
         )
         return _order(queryset, order_by, REPORT_ORDER)
 

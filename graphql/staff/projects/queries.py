@@ -3,7 +3,7 @@ ordered; the querysets prefetch what the types read. Participant pages are audit
 
 import graphene
 
-from ostoja.graphql.core.ids import decode_id
+from ostoja.graphql.core.ids import decode_id, decode_optional_id
 from ostoja.graphql.core.mutations import actor
 from ostoja.graphql.core.types import ConnectionField
 from ostoja.graphql.staff.projects import types
@@ -17,10 +17,6 @@ def _v(value):
 def _order(queryset, order_by, orderings):
     key = _v(order_by) or next(iter(orderings))
     return queryset.order_by(*orderings[key])
-
-
-def _id(value, type_name, field):
-    return None if value is None else decode_id(value, type_name, field=field)
 
 
 PROJECT_ORDER = {
@@ -140,8 +136,8 @@ class ProjectsQueries(graphene.ObjectType):
     ):
         queryset = services.participants_queryset(
             actor(info),
-            project_id=_id(project_id, "Project", "projectId"),
-            person_id=_id(person_id, "Person", "personId"),
+            project_id=decode_optional_id(project_id, "Project", "projectId"),
+            person_id=decode_optional_id(person_id, "Person", "personId"),
             status=_v(status),
             search=search or "",
         )
@@ -152,8 +148,8 @@ class ProjectsQueries(graphene.ObjectType):
     ):
         queryset = services.achievements_queryset(
             actor(info),
-            project_id=_id(project_id, "Project", "projectId"),
-            target_id=_id(target_id, "Target", "targetId"),
+            project_id=decode_optional_id(project_id, "Project", "projectId"),
+            target_id=decode_optional_id(target_id, "Target", "targetId"),
             date_from=date_from,
             date_to=date_to,
         )
