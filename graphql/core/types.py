@@ -17,6 +17,15 @@ def enum_value(value):
     return getattr(value, "value", value)
 
 
+def choices_enum(choices, name: str, description: str, *, labelled: bool = False):
+    """A GraphQL enum of a Django ``TextChoices``; ``labelled`` describes each value with its (translated) label."""
+    if labelled:
+        return graphene.Enum.from_enum(
+            choices, name=name, description=lambda value: value.label if value else description
+        )
+    return graphene.Enum.from_enum(choices, name=name, description=description)
+
+
 class CountableConnection(relay.Connection):
     class Meta:
         abstract = True

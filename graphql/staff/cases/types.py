@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ostoja.graphql.core.ids import Node
 from ostoja.graphql.core.mutations import actor
 from ostoja.graphql.core.selection import selects
-from ostoja.graphql.core.types import CountableConnection, ModelType
+from ostoja.graphql.core.types import CountableConnection, ModelType, choices_enum
 from ostoja.modules.cases import models as m
 from ostoja.modules.cases import selectors, services
 
@@ -16,19 +16,17 @@ STAFF_MEMBER = "ostoja.graphql.staff.accounts.types.StaffMember"
 DISTRICT = "ostoja.graphql.staff.configuration.types.District"
 
 
-def _enum(choices, name, description):
-    return graphene.Enum.from_enum(choices, name=name, description=description)
-
-
-SexEnum = _enum(m.Sex, "Sex", "Sex as in the PESEL.")
-DistrictStatusEnum = _enum(m.DistrictStatus, "DistrictStatus", "How the person's district was found.")
-RelationEnum = _enum(m.Relation, "Relation", "Relation of a household member to the head of the household.")
-CaseStatusEnum = _enum(m.CaseStatus, "CaseStatus", "Where a case stands: open → interview → decision → active help.")
-ClosureReasonEnum = _enum(m.ClosureReason, "ClosureReason", "Why a case was closed.")
-SubmittedByEnum = _enum(m.SubmittedBy, "SubmittedBy", "Who started the proceedings.")
-InterviewStatusEnum = _enum(m.Interview.Status, "InterviewStatus", "Status of a community interview.")
-CaseNoteKindEnum = _enum(m.CaseNote.Kind, "CaseNoteKind", "Kind of a case note.")
-DelayNoticeKindEnum = _enum(m.DelayNotice.Kind, "DelayNoticeKind", "Kind of a notice of delay (KPA art. 36).")
+SexEnum = choices_enum(m.Sex, "Sex", "Sex as in the PESEL.")
+DistrictStatusEnum = choices_enum(m.DistrictStatus, "DistrictStatus", "How the person's district was found.")
+RelationEnum = choices_enum(m.Relation, "Relation", "Relation of a household member to the head of the household.")
+CaseStatusEnum = choices_enum(
+    m.CaseStatus, "CaseStatus", "Where a case stands: open → interview → decision → active help."
+)
+ClosureReasonEnum = choices_enum(m.ClosureReason, "ClosureReason", "Why a case was closed.")
+SubmittedByEnum = choices_enum(m.SubmittedBy, "SubmittedBy", "Who started the proceedings.")
+InterviewStatusEnum = choices_enum(m.Interview.Status, "InterviewStatus", "Status of a community interview.")
+CaseNoteKindEnum = choices_enum(m.CaseNote.Kind, "CaseNoteKind", "Kind of a case note.")
+DelayNoticeKindEnum = choices_enum(m.DelayNotice.Kind, "DelayNoticeKind", "Kind of a notice of delay (KPA art. 36).")
 
 
 # --- persons reached through other objects -----------------------------------------------------------------------

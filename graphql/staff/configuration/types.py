@@ -6,20 +6,17 @@ import graphene
 
 from ostoja.graphql.core.ids import Node
 from ostoja.graphql.core.mutations import actor
-from ostoja.graphql.core.types import CountableConnection, ModelType
+from ostoja.graphql.core.types import CountableConnection, ModelType, choices_enum
 from ostoja.tenants.configuration import models as m
 from ostoja.tenants.configuration import services
 
-
-def _enum(choices, name, description):
-    return graphene.Enum.from_enum(choices, name=name, description=description)
-
-
-AddressKind = _enum(m.Address.Kind, "AddressKind", "Kind of an address of the center.")
-ContactKind = _enum(m.Contact.Kind, "ContactKind", "Kind of a contact (phones are stored in E.164).")
-StreetNumbers = _enum(m.DistrictStreet.Numbers, "StreetNumbers", "Which house numbers of a street a district serves.")
-HoursKind = _enum(m.HoursKind, "HoursKind", "A kind of opening hours.")
-Weekday = _enum(m.Weekday, "Weekday", "A day of the week.")
+AddressKind = choices_enum(m.Address.Kind, "AddressKind", "Kind of an address of the center.")
+ContactKind = choices_enum(m.Contact.Kind, "ContactKind", "Kind of a contact (phones are stored in E.164).")
+StreetNumbers = choices_enum(
+    m.DistrictStreet.Numbers, "StreetNumbers", "Which house numbers of a street a district serves."
+)
+HoursKind = choices_enum(m.HoursKind, "HoursKind", "A kind of opening hours.")
+Weekday = choices_enum(m.Weekday, "Weekday", "A day of the week.")
 
 
 class DistrictLookupStatus(graphene.Enum):

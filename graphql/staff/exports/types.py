@@ -1,18 +1,18 @@
 """Exports: files built in the background from the center's data (platform/exports/services.py)."""
 
+from functools import partial
+
 import graphene
 
 from ostoja.graphql.core.ids import Node
 from ostoja.graphql.core.mutations import actor
-from ostoja.graphql.core.types import CountableConnection, ModelType
+from ostoja.graphql.core.types import CountableConnection, ModelType, choices_enum
 from ostoja.graphql.staff.cases.types import CaseStatusEnum
 from ostoja.graphql.staff.foster_care.types import FosterChildStatus
 from ostoja.graphql.staff.projects.queries import ParticipantStatus
 from ostoja.platform.exports import models, services
 
-
-def _enum(choices, name, description):
-    return graphene.Enum.from_enum(choices, name=name, description=lambda value: value.label if value else description)
+_enum = partial(choices_enum, labelled=True)
 
 
 ExportKind = _enum(

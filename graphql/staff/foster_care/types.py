@@ -6,7 +6,7 @@ import graphene
 
 from ostoja.graphql.core.ids import Node
 from ostoja.graphql.core.mutations import actor
-from ostoja.graphql.core.types import CountableConnection, ModelType
+from ostoja.graphql.core.types import CountableConnection, ModelType, choices_enum
 from ostoja.modules.foster_care import models, services
 
 PERSON = "ostoja.graphql.staff.cases.types.Person"
@@ -14,7 +14,7 @@ STAFF_MEMBER = "ostoja.graphql.staff.accounts.types.StaffMember"
 
 
 def _enum(name, choices, doc):
-    return graphene.Enum.from_enum(choices, name, description=lambda value: value.label if value else doc)
+    return choices_enum(choices, name, doc, labelled=True)
 
 
 FosterFamilyKind = _enum("FosterFamilyKind", models.FamilyKind, "A kind of foster family under the Act.")

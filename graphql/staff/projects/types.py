@@ -6,7 +6,7 @@ import graphene
 
 from ostoja.graphql.core.ids import Node
 from ostoja.graphql.core.mutations import actor
-from ostoja.graphql.core.types import CountableConnection, ModelType
+from ostoja.graphql.core.types import CountableConnection, ModelType, choices_enum
 from ostoja.graphql.staff.cases.types import SexEnum
 from ostoja.modules.projects import models, services
 
@@ -15,7 +15,7 @@ STAFF_MEMBER = "ostoja.graphql.staff.accounts.types.StaffMember"
 
 
 def _enum(name, choices, doc):
-    return graphene.Enum.from_enum(choices, name, description=lambda value: value.label if value else doc)
+    return choices_enum(choices, name, doc, labelled=True)
 
 
 ProjectStatus = _enum("ProjectStatus", models.ProjectStatus, "planned → running → finished → settled, or cancelled.")
