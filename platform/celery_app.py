@@ -21,7 +21,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from kombu.transport import TRANSPORT_ALIASES
 from tenant_schemas_celery.app import CeleryApp
+
+# filesystem:// with atomic writes (platform/broker.py): kombu's own can lose a message to a polling worker.
+TRANSPORT_ALIASES["filesystem"] = "ostoja.platform.broker:Transport"
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ostoja.platform.settings")
 

@@ -391,3 +391,37 @@ def test_beat_sends_a_periodic_task_to_every_active_center_or_once_to_the_platfo
     # sent a message (before the platform's), it would have run by now
     assert ping_rows("gdansk", centers_key) == []  # inactive
     assert ping_rows("torun", platform_key) == []
+
+
+def test_the_filesystem_broker_writes_messages_atomically(tmp_path, monkeypatch):
+    """kombu's own transport creates a message file before writing it, and a polling worker may take it empty (the
+    message is lost). Ours renames a complete file into place: a file with a message name is never empty."""
+    import kombu
+
+    from ostoja.platform import broker
+
+    folder = tmp_path / "queue"
+    folder.mkdir()
+    seen = []
+    real_replace = os.replace
+
+    def replace(source, target):
+        seen.append((os.path.getsize(source) > 0, os.path.exists(target), os.listdir(folder)))
+        return real_replace(source, target)
+
+    monkeypatch.setattr(broker.os, "replace", replace)
+    options = {
+        "data_folder_in": str(folder),
+        "data_folder_out": str(folder),
+        "processed_folder": str(tmp_path),
+        "control_folder": str(tmp_path / "control"),
+    }
+    with kombu.Connection("filesystem://", transport_options=options) as connection:
+        assert isinstance(connection.transport, broker.Transport)
+        queue = connection.SimpleQueue("atomic")
+        queue.put({"n": 1})
+        (complete, existed, listing), *_ = seen
+        assert complete and not existed
+        assert not any(name.endswith(".atomic.msg") for name in listing), "no message file before it is complete"
+        assert queue.get(timeout=2).payload == {"n": 1}
+        queue.close()
