@@ -1,4 +1,5 @@
-"""URLs of the platform host (the bare BASE_DOMAIN): operators and regional partners."""
+"""URLs of the platform host (the bare BASE_DOMAIN): the public directory of centers, operators and
+regional partners."""
 
 from django.urls import include, path
 
@@ -10,7 +11,9 @@ from ostoja.platform.admin_sites import platform_admin_site
 urlpatterns = [
     path("", views.platform_home, name="home"),
     path("", include("ostoja.platform.accounts.urls")),
+    path("", include("ostoja.platform.web.urls")),
+    path("operator/", include("ostoja.tenants.operator_urls")),
+    path("partner/", include("ostoja.tenants.partner_urls")),
     path("admin/", platform_admin_site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
     *graphql_urls(schema),
 ]

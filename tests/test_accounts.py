@@ -160,7 +160,8 @@ def test_login_works_on_the_own_center_host(torun, in_schema, client_for):
     client = client_for("torun")
     response = _login(client, "akowalska")
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/start/"  # which sends staff on to their dashboard
+    assert client.get("/start/")["Location"] == "/dashboard/"
     current = _logged_in_user(client)
     assert current.is_authenticated
     assert current.pk == user.pk

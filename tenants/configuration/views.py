@@ -2,9 +2,8 @@
 
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.shortcuts import render
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from ostoja.tenants.configuration.hours import today_summary
 from ostoja.tenants.configuration.models import Address, CenterSettings, Contact, Department
@@ -15,19 +14,7 @@ def current_time():
     return timezone.now()
 
 
-def _activate_language(request) -> str:
-    """Polish unless the visitor chose another language with the switch (the language cookie); the
-    browser's Accept-Language does not override the center's Polish default."""
-    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-    available = {code for code, _name in settings.LANGUAGES}
-    language = chosen if chosen in available else settings.LANGUAGE_CODE
-    translation.activate(language)
-    request.LANGUAGE_CODE = language
-    return language
-
-
 def center_home(request):
-    _activate_language(request)
     center_settings = CenterSettings.objects.filter(pk=1).first()
     contacts = list(Contact.objects.filter(department__isnull=True))
     values = {c.value for c in contacts}
@@ -44,6 +31,5 @@ def center_home(request):
         "departments": list(Department.objects.prefetch_related("contacts")),
         "hours": today_summary(now),
         "now": timezone.localtime(now, tz),
-        "redirect_to": request.get_full_path(),
     }
     return render(request, "center/home.html", context)

@@ -1,0 +1,4 @@
+"""Web pages (namespace "cases")."""
+
+app_name = "cases"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Web pages (namespace "projects")."""
+
+app_name = "projects"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Web pages (namespace "exports")."""
+
+app_name = "exports"
+urlpatterns: list = []

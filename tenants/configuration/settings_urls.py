@@ -1,0 +1,4 @@
+"""Web pages (namespace "center_settings")."""
+
+app_name = "center_settings"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Web pages (namespace "operators")."""
+
+app_name = "operators"
+urlpatterns: list = []

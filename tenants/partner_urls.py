@@ -1,0 +1,4 @@
+"""Web pages (namespace "partners")."""
+
+app_name = "partners"
+urlpatterns: list = []
