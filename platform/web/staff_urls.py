@@ -7,4 +7,5 @@ from ostoja.platform.web import dashboard
 app_name = "web"
 urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/reminders/read/", dashboard.mark_reminders_read, name="reminders_read"),
 ]
