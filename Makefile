@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install run test lint bench
+.PHONY: install run test test-unit test-e2e lint bench
 
 $(BIN)/ostoja: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,14 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install lint
+test: install lint test-unit test-e2e
+
+test-unit: install
 	$(BIN)/pytest
+
+# Headless Chromium (Debian's chromium package) driven by Playwright; a session and a test database of its own.
+test-e2e: install
+	TEST_DATABASE_NAME=test_ostoja_e2e $(BIN)/pytest -m e2e tests/e2e
 
 bench: install
 	$(BIN)/ostoja bench all

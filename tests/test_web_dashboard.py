@@ -108,3 +108,12 @@ def test_dashboard_needs_a_staff_login_of_this_center(client_for, w, slupsk):
     response = client.get("/dashboard/")
     assert response.status_code == 302  # no such session in Słupsk's schema: log in there
     assert client_for().get("/dashboard/").status_code == 404  # no dashboard on the platform host
+
+
+def test_directors_see_the_centers_overdue_work_per_district_and_worker(client_for, w):
+    late = person(w.director, "Zaległa", "8")
+    application(w.director, late, date.today() - timedelta(days=40))
+    html = dashboard(client_for, w.director)
+    summary = html.split('id="center-overdue-heading"')[1].split("</section>")[0]
+    assert "Rejon II (gql)" in summary and "nieprzydzielone" in summary
+    assert 'id="center-overdue-heading"' not in dashboard(client_for, w.worker2)

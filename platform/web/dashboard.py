@@ -20,11 +20,13 @@ from ostoja.modules.foster_care import services as foster_services
 from ostoja.modules.foster_care.models import Assessment
 from ostoja.platform.notifications import services as notifications
 from ostoja.platform.staff.access import READ_ONLY_ROLES
+from ostoja.platform.staff.models import Role
 from ostoja.platform.web.access import staff_page
 from ostoja.tenants.configuration.hours import today_summary
 
 HORIZON_DAYS = 14  # marked "due soon" within two weeks; later ones are listed as planned
 LIMIT = 20  # rows per block; the module's own list has the rest
+MANAGER_ROLES = (Role.DIRECTOR, Role.DEPUTY_DIRECTOR)  # see the center's overdue work per district and worker
 
 
 def _split(rows, due, today):
@@ -84,6 +86,8 @@ def dashboard(request):
     context = {"today": today, "horizon": HORIZON_DAYS, "shows_cases": False, "shows_assessments": False}
     if _has(profile, (*case_services.READ_ROLES, *READ_ONLY_ROLES)):
         context.update(case_work(user, profile, today), shows_cases=True)
+    if _has(profile, MANAGER_ROLES):
+        context["overdue_summary"] = case_services.overdue_summary(user, today=today)
     if _has(profile, (*foster_services.FOSTER_CARE_ROLES, *READ_ONLY_ROLES)):
         context.update(assessment_work(user, profile, today), shows_assessments=True)
     reminders = notifications.my_notifications(user, unread=True)
