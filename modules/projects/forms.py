@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ostoja.modules.cases.models import Sex
 from ostoja.modules.projects import services
@@ -24,6 +25,17 @@ from ostoja.modules.projects.models import (
 )
 from ostoja.platform.staff.services import staff_profiles
 from ostoja.platform.web.forms import DateInput
+
+# The model's labels ("running", "finished") are plain words other catalogs translate differently (a job is
+# "w toku", "zakończono"); the pages say what a project's status is in its own context.
+STATUS_LABELS = {
+    ProjectStatus.PLANNED: pgettext_lazy("project status", "planned"),
+    ProjectStatus.RUNNING: pgettext_lazy("project status", "running"),
+    ProjectStatus.FINISHED: pgettext_lazy("project status", "finished"),
+    ProjectStatus.SETTLED: pgettext_lazy("project status", "settled"),
+    ProjectStatus.CANCELLED: pgettext_lazy("project status", "cancelled"),
+}
+STATUS_CHOICES = [(status.value, STATUS_LABELS[status]) for status in ProjectStatus]
 
 BLANK = [("", _("— none —"))]
 ANY = [("", _("any"))]
@@ -61,7 +73,7 @@ class ProjectFilterForm(forms.Form):
         help_text=_("Words from the code, title or programme."),
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=_blank(ProjectStatus.choices, ANY))
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=_blank(STATUS_CHOICES, ANY))
     funding_kind = forms.ChoiceField(
         label=_("Funding source"), required=False, choices=_blank(FundingKind.choices, ANY)
     )
@@ -181,7 +193,7 @@ class StatusForm(forms.Form):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         allowed = services.STATUS_TRANSITIONS[ProjectStatus(project.status)]
-        self.fields["status"].choices = [(s.value, s.label) for s in ProjectStatus if s in allowed]
+        self.fields["status"].choices = [(s.value, STATUS_LABELS[s]) for s in ProjectStatus if s in allowed]
 
 
 class FundingSourceForm(forms.Form):
@@ -193,7 +205,7 @@ class FundingSourceForm(forms.Form):
 
 
 class PartnerForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=300)
+    name = forms.CharField(label=_("Name of the organisation"), max_length=300)
     role_description = forms.CharField(label=_("Role in the project"), max_length=300, required=False)
 
 
@@ -224,30 +236,36 @@ class TargetForm(forms.Form):
         decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
     )
-    criterion_sex = forms.ChoiceField(label=_("Criterion: sex"), required=False, choices=_blank(Sex.choices, ANY))
+    criterion_sex = forms.ChoiceField(label=_("Sex"), required=False, choices=_blank(Sex.choices, ANY))
     criterion_min_age = forms.IntegerField(
-        label=_("Criterion: minimum age at enrolment"), required=False, min_value=0, max_value=150
+        label=_("Minimum age at enrolment"), required=False, min_value=0, max_value=150
     )
     criterion_max_age = forms.IntegerField(
-        label=_("Criterion: maximum age at enrolment"), required=False, min_value=0, max_value=150
+        label=_("Maximum age at enrolment"), required=False, min_value=0, max_value=150
     )
     criterion_labour_statuses = forms.MultipleChoiceField(
-        label=_("Criterion: labour-market status at enrolment"),
+        label=_("Labour-market status at enrolment"),
         required=False,
         choices=LabourMarketStatus.choices,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: any status."),
     )
     criterion_characteristic = forms.ChoiceField(
-        label=_("Criterion: characteristic"), required=False, choices=_blank(Characteristic.choices, ANY)
+        label=_("Characteristic"), required=False, choices=_blank(Characteristic.choices, ANY)
     )
     criterion_exit_statuses = forms.MultipleChoiceField(
-        label=_("Criterion: labour-market status at exit"),
+        label=_("Labour-market status at exit"),
         required=False,
         choices=LabourMarketStatus.choices,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("For result indicators; none ticked: any status."),
     )
+
+    def main_fields(self):
+        return [self[name] for name in self.fields if not name.startswith("criterion_")]
+
+    def criteria_fields(self):
+        return [self[name] for name in self.fields if name.startswith("criterion_")]
 
 
 class AchievementForm(forms.Form):

@@ -21,6 +21,7 @@ from ostoja.modules.cases import selectors as case_selectors
 from ostoja.modules.cases import services as case_services
 from ostoja.modules.projects import services
 from ostoja.modules.projects.forms import (
+    STATUS_LABELS,
     AchievementFilterForm,
     AchievementForm,
     EnrolForm,
@@ -111,6 +112,10 @@ def _badge(project) -> str:
     return STATUS_BADGES.get(project.status, "muted")
 
 
+def _status_label(project) -> str:
+    return str(STATUS_LABELS[ProjectStatus(project.status)])
+
+
 def _project_url(project, anchor: str = "") -> str:
     url = reverse("projects:project", args=[project.pk])
     return f"{url}#{anchor}" if anchor else url
@@ -156,6 +161,7 @@ def index(request):
             {
                 "project": project,
                 "badge": _badge(project),
+                "status_label": _status_label(project),
                 "funding": services.related_of(project, "funding_sources"),
                 "targets": targets,
                 "reached": sum(1 for t in targets if t["reached"]),
@@ -197,7 +203,11 @@ def edit(request, project_id):
         if ok:
             messages.success(request, _("The project's data has been saved."))
             return redirect(_project_url(project))
-    return render(request, "projects/project_form.html", {"form": form, "project": project, "closed": closed})
+    return render(
+        request,
+        "projects/project_form.html",
+        {"form": form, "project": project, "closed": closed, "status_label": _status_label(project)},
+    )
 
 
 # --- the project page -----------------------------------------------------------------------------
@@ -241,6 +251,7 @@ def _project_page(request, project, bound: dict):
     context = {
         "project": project,
         "badge": _badge(project),
+        "status_label": _status_label(project),
         "targets": rows,
         "overall": _overall(rows),
         "reached": sum(1 for row in rows if row["reached"]),
@@ -381,7 +392,7 @@ def _change_status(request, project):
             form, lambda: services.change_project_status(request.user, project.pk, form.cleaned_data["status"])
         )
         if ok:
-            messages.success(request, _("The project is now %(status)s.") % {"status": changed.get_status_display()})
+            messages.success(request, _("The project is now %(status)s.") % {"status": _status_label(changed)})
             return redirect(_project_url(project))
     return {"status": form}
 
