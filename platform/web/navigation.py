@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ostoja.platform.accounts.services import is_operator, platform_role
 from ostoja.platform.errors import PermissionDenied
@@ -34,17 +34,20 @@ _PROJECTS = (Role.PROJECT_COORDINATOR, Role.DIRECTOR, Role.DEPUTY_DIRECTOR, *REA
 _SETTINGS = (Role.ADMINISTRATOR, Role.DIRECTOR)
 
 STAFF_SECTIONS = [
-    Section("web:dashboard", _("Dashboard")),
-    Section("cases:persons", _("Persons"), _CASE_READERS),
-    Section("cases:cases", _("Cases"), _CASE_READERS),
-    Section("foster_care:index", _("Foster care"), _FOSTER),
-    Section("projects:index", _("Projects"), _PROJECTS),
-    Section("exports:index", _("Exports")),
-    Section("center_settings:index", _("Center settings"), _SETTINGS),
+    Section("web:dashboard", pgettext_lazy("menu", "Dashboard")),
+    Section("cases:persons", pgettext_lazy("menu", "Persons"), _CASE_READERS),
+    Section("cases:cases", pgettext_lazy("menu", "Cases"), _CASE_READERS),
+    Section("foster_care:index", pgettext_lazy("menu", "Foster care"), _FOSTER),
+    Section("projects:index", pgettext_lazy("menu", "Projects"), _PROJECTS),
+    Section("exports:index", pgettext_lazy("menu", "Exports")),
+    Section("center_settings:index", pgettext_lazy("menu", "Center settings"), _SETTINGS),
 ]
-PARTNER_SECTIONS = [Section("partners:dashboard", _("Partner dashboard"))]
-OPERATOR_SECTIONS = [Section("operators:centers", _("Centers")), Section("partners:dashboard", _("Partner dashboard"))]
-PUBLIC_SECTIONS = [Section("home", _("Centers directory"))]
+PARTNER_SECTIONS = [Section("partners:dashboard", pgettext_lazy("menu", "Partner dashboard"))]
+OPERATOR_SECTIONS = [
+    Section("operators:centers", pgettext_lazy("menu", "Centers")),
+    Section("partners:dashboard", pgettext_lazy("menu", "Partner dashboard")),
+]
+PUBLIC_SECTIONS = [Section("home", pgettext_lazy("menu", "Centers directory"))]
 
 
 def _items(request, sections, roles=None) -> list[dict]:
