@@ -444,3 +444,39 @@ def test_the_auditor_reads_without_forms(client_for, world, coordinator):
     assert refused.status_code == 403
     with schema_context("torun"):
         assert not ParentMeeting.objects.exists()
+
+
+def test_child_page_records_meetings_and_the_assessment(client, world, coordinator):
+    kid = world["child"]
+    with schema_context("torun"):
+        past = services.plan_meeting(
+            coordinator, kid.pk, planned_at=timezone.now() - timedelta(days=1), participants="matka"
+        )
+        future = services.plan_meeting(
+            coordinator, kid.pk, planned_at=timezone.now() + timedelta(days=5), participants="ojciec"
+        )
+        planned = kid.assessments.get(status="planned")
+    html = text(client.get(f"/foster-care/children/{kid.pk}/"))
+    assert f'action="/foster-care/meetings/{past.pk}/held/"' in html
+    assert f'action="/foster-care/meetings/{future.pk}/held/"' not in html  # not before it starts
+    assert 'data-confirm="Odwołać to spotkanie?"' in html
+
+    held = client.post(f"/foster-care/meetings/{past.pk}/held/", {f"held-{past.pk}-notes": "Spokojnie."})
+    assert held.status_code == 302
+    refused = client.post(f"/foster-care/meetings/{future.pk}/cancel/", {f"cancel-{future.pk}-reason": ""})
+    assert "To pole jest wymagane" in field_block(text(refused), f"id_cancel-{future.pk}-reason")
+    cancelled = client.post(f"/foster-care/meetings/{future.pk}/cancel/", {f"cancel-{future.pk}-reason": "Choroba."})
+    assert cancelled.status_code == 302
+    with schema_context("torun"):
+        assert ParentMeeting.objects.get(pk=past.pk).status == "held"
+        assert ParentMeeting.objects.get(pk=future.pk).cancellation_reason == "Choroba."
+
+    url = f"/foster-care/assessments/{planned.pk}/record/"
+    future_day = client.post(url, {"performed_on": (TODAY + timedelta(days=1)).isoformat(), "result": "positive"})
+    assert "datą przyszłą" in field_block(text(future_day), "id_performed_on")
+    response = client.post(url, {"performed_on": TODAY.isoformat(), "result": "positive"}, follow=True)
+    assert response.redirect_chain == [(f"/foster-care/children/{kid.pk}/", 302)]
+    assert 'class="message success"' in text(response)
+    with schema_context("torun"):
+        planned.refresh_from_db()
+        assert planned.status == "done" and kid.assessments.filter(status="planned").count() == 1
