@@ -203,7 +203,7 @@ def test_register_application_with_the_social_worker_as_the_default_case_worker(
     assert f'href="/persons/{someone.pk}/apply/">Zarejestruj wniosek</a>' in page
     page = html(client.get(f"/persons/{someone.pk}/apply/"))
     assert f'<option value="{w.worker_profile.pk}" selected>' in page
-    assert "Data wpływu" in page and "Pracownik prowadzący" in page
+    assert "Data wpływu" in page and "Pracownik prowadzący" in page and "Czego dotyczy wniosek" in page
     assert "(dane szczególnej kategorii)" in page  # special-category reasons are marked
     received = timezone.localdate() - timedelta(days=10)
     response = client.post(
@@ -226,6 +226,15 @@ def test_register_application_with_the_social_worker_as_the_default_case_worker(
     assert "Wniosek zarejestrowano" in page and "Wnioskowa" in page
     # the dashboard shows the new work as mine: the unassigned interview of my case
     assert "Wnioskowa" in html(client.get("/dashboard/"))
+    # a further application joins the open case by default
+    page = html(client.get(f"/persons/{someone.pk}/apply/"))
+    assert f'<option value="{case.pk}" selected>' in page
+    today = timezone.localdate().isoformat()
+    response = client.post(
+        f"/persons/{someone.pk}/apply/", {"received_on": today, "submitted_by": "person", "case": str(case.pk)}
+    )
+    assert response["Location"] == f"/cases/{case.pk}/"
+    assert in_torun(lambda: Application.objects.filter(case=case).count()) == 2
 
 
 def test_invalid_application_shows_the_error_and_creates_nothing(w, login):

@@ -235,7 +235,11 @@ class DecisionForm(forms.Form):
         required=False,
         help_text=_("For a grant or a refusal; the oldest undecided application when not chosen."),
     )
-    amends = forms.ChoiceField(label=_("Decision changed, suspended or repealed"), required=False)
+    amends = forms.ChoiceField(
+        label=_("Decision changed, suspended or repealed"),
+        required=False,
+        help_text=_("For a change, a suspension or a repeal: a grant in force."),
+    )
     amount = forms.DecimalField(
         label=_("Amount (zł)"),
         required=False,

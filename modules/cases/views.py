@@ -160,6 +160,7 @@ def persons(request):
     context = {
         "form": form,
         "page_obj": page,
+        "has_districts": District.objects.exists(),
         "searched": any(form.data.get(name) for name in ("search", "district")),
         "can_register": _allowed(user, services.PERSON_ROLES),
     }
@@ -238,6 +239,7 @@ def person(request, pk):
         "cases": cases,
         "documents": list(documents.documents_of(user, "person", person.pk)),
         "can_edit": can_edit,
+        "has_districts": District.objects.exists(),
         "can_apply": _allowed(user, services.CASE_ROLES, person.district_id),
         "here": request.get_full_path(),
     }
@@ -252,10 +254,19 @@ def person_apply(request, pk):
     user = request.user
     person = services.access_person(user, pk, write=True)
     workers, worker_note = case_workers(user, person)
-    open_cases = list(selectors.cases(user).filter(person=person).exclude(status=CaseStatus.CLOSED))
+    open_cases = list(
+        selectors.cases(user).filter(person=person).exclude(status=CaseStatus.CLOSED).order_by("-opened_on", "-id")
+    )
+    # By default the application joins the person's open case and keeps its case worker; a new case gets the
+    # caller as its case worker when they may take it.
+    initial = {"worker": _me_among(request.staff, workers)}
+    if open_cases:
+        initial["case"] = str(open_cases[0].pk)
+        if open_cases[0].worker_id is not None:
+            initial["worker"] = str(open_cases[0].worker_id)
     form = ApplicationForm(
         request.POST or None,
-        initial={"worker": _me_among(request.staff, workers)},
+        initial=initial,
         reasons=list(selectors.help_reasons(user).order_by("order", "id")),
         open_cases=open_cases,
         workers=workers,
@@ -372,7 +383,13 @@ def cases(request):
     services.reveal_reasons(user, items, include_sensitive=include_sensitive)
     page.object_list = items
     today = timezone.localdate()
-    context = {"form": form, "page_obj": page, "today": today, "include_sensitive": include_sensitive}
+    context = {
+        "form": form,
+        "page_obj": page,
+        "today": today,
+        "include_sensitive": include_sensitive,
+        "has_districts": District.objects.exists(),
+    }
     return render(request, "cases/cases.html", context)
 
 
@@ -421,6 +438,7 @@ def case(request, pk):
         "trail_more": trail is not None and len(trail) > TRAIL_ON_PAGE,
         "today": timezone.localdate(),
         "can_write": can_write,
+        "has_districts": District.objects.exists(),
         "can_act": can_write and is_open,
         "can_pay": _allowed(user, services.PAYMENT_ROLES, district_id),
         "has_pending": any(row["application"].decided_on is None for row in applications),
