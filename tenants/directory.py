@@ -247,9 +247,16 @@ class DirectoryEntry:
     def contacts(self) -> list[Contact]:
         return [*self.phones, *self.emails, *self.websites]
 
-    @property
-    def open_now(self) -> list[HoursSummary]:
-        return [entry for entry in self.hours if entry.open_now]
+
+def _titles(summary: HoursSummary) -> tuple[str, str]:
+    """A schedule's row title (its own label, else its kind and district) and a note (the kind, when the label does
+    not already say it)."""
+    kind = summary.kind_label[:1].upper() + summary.kind_label[1:]
+    if summary.district is not None:
+        kind = f"{kind} – {summary.district.name}"
+    label = (summary.label or "").strip()
+    note = kind if label and not label.lower().startswith(summary.kind_label.lower()) else ""
+    return label or kind, note
 
 
 def _entry(center: Center, data: dict | None, moment: datetime) -> DirectoryEntry:
@@ -280,6 +287,8 @@ def _entry(center: Center, data: dict | None, moment: datetime) -> DirectoryEntr
     closures = [_instance(Closure, row) for row in data["closures"]]
     table = LoadedTimetable(settings_row, schedules, rules, closures)
     entry.hours = summarize_hours(table, moment)
+    for summary in entry.hours:
+        summary.title, summary.note = _titles(summary)
     entry.now = table.local(moment)
     return entry
 
