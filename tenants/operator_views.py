@@ -24,7 +24,7 @@ from ostoja.platform.web import forms as web_forms
 from ostoja.platform.web.access import platform_page
 from ostoja.tenants import onboarding, registry
 from ostoja.tenants.directory import host_url, primary_domain, with_request_port
-from ostoja.tenants.models import Center, Domain, PlatformRole
+from ostoja.tenants.models import Center, CenterKind, Domain, PlatformRole, Voivodeship
 from ostoja.tenants.operator_forms import (
     ACCOUNT_FIELDS,
     ONBOARDING_FIELDS,
@@ -288,7 +288,12 @@ def job_list(request):
 def _job_context(request, pk) -> dict:
     job = jobs.access_job(request.user, pk)  # its result as this operator may see it (private keys of others')
     result = job.result or {}
-    context = {"job": job, "result": result, "params": job.params or {}, "onboarding": job.kind == ONBOARDING_KIND}
+    params = dict(job.params or {})
+    labels = {"kind": dict(CenterKind.choices), "voivodeship": dict(Voivodeship.choices)}
+    for name, choices in labels.items():  # shown by their labels ("warmińsko-mazurskie")
+        if params.get(name) in choices:
+            params[f"{name}_label"] = choices[params[name]]
+    context = {"job": job, "result": result, "params": params, "onboarding": job.kind == ONBOARDING_KIND}
     if job.status == JobStatus.SUCCEEDED and context["onboarding"]:
         domains = result.get("domains") or []
         context["center_url"] = host_url(request, domains[0]) if domains else ""
