@@ -82,7 +82,7 @@ def only_export() -> Export:
 def test_request_build_and_download_for_the_requester_only(w, eager, django_capture_on_commit_callbacks):  # noqa: F811
     page = html(w.as_worker.get("/exports/"))
     assert "/exports/new/cases/" in page and "/exports/new/mrpips/" not in page  # the kinds a social worker may export
-    assert "No exports yet" in page or "Brak eksportów" in page
+    assert "Nie ma jeszcze eksportów." in page
     page = html(w.as_worker.get("/exports/new/cases/"))
     assert 'name="opened_from"' in page and 'name="format"' in page
 

@@ -53,6 +53,9 @@ def submit(form: forms.BaseForm, action, fields=None, codes=CODE_FIELDS):
     return web_forms.submit(form, run, fields)
 
 
+RELATION_LABELS = {"address": _("Address"), "department": _("Department"), "district": _("District")}
+
+
 def _model_fields(model, names, **widgets):
     """Form fields for ``names`` of ``model`` (labels, lengths, choices and help texts from the model)."""
     return forms.fields_for_model(model, fields=names, widgets=widgets or None)
@@ -62,6 +65,9 @@ def _form(name: str, model, names, *, optional=(), widgets=None, help=None) -> t
     """A plain form (not a ModelForm: the services validate and save) with the model's fields ``names``;
     ``optional`` fields may be left empty, ``help`` adds help texts."""
     attrs = dict(_model_fields(model, names, **(widgets or {})))
+    for field_name, label in RELATION_LABELS.items():
+        if field_name in attrs:
+            attrs[field_name].label = label  # the models' relations have no translated verbose names
     for field_name in optional:
         attrs[field_name].required = False
     for field_name, text in (help or {}).items():

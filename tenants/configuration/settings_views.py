@@ -15,7 +15,7 @@ from django.db import models
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -169,7 +169,7 @@ def object_create(request, spec: Editable, parent_pk=None):
                 % {"what": str(spec.model._meta.verbose_name).capitalize(), "object": _label(obj)},
             )
             return redirect(spec.back(obj, parent))
-    title = spec.new_title or _g("New %(what)s") % {"what": spec.model._meta.verbose_name}
+    title = spec.new_title
     context = {"form": form, "title": title, "back_url": spec.back(None, parent), "parent": parent}
     return _show(request, "object_form.html", spec.section, context)
 
@@ -185,7 +185,7 @@ def object_edit(request, spec: Editable, pk):
         if ok:
             messages.success(request, _("“%(object)s” was saved.") % {"object": _label(obj)})
             return redirect(spec.back(obj, None))
-    title = _g("Change %(what)s “%(object)s”") % {"what": spec.model._meta.verbose_name, "object": _label(obj)}
+    title = gettext("Change %(what)s “%(object)s”") % {"what": spec.model._meta.verbose_name, "object": _label(obj)}
     context = {"form": form, "title": title, "back_url": spec.back(obj, None), "object": obj}
     return _show(request, "object_form.html", spec.section, context)
 
@@ -264,6 +264,7 @@ ADDRESS = Editable(
     update=lambda actor, obj, data: services.update_address(actor, obj, **data),
     delete=services.delete_address,
     delete_warning=_("Its contacts are deleted with it; its departments keep no address."),
+    new_title=_("New address"),
 )
 CONTACT = Editable(
     Contact,
@@ -273,6 +274,7 @@ CONTACT = Editable(
     create=lambda actor, data, parent: services.create_contact(actor, **data),
     update=lambda actor, obj, data: services.update_contact(actor, obj, **data),
     delete=services.delete_contact,
+    new_title=_("New contact"),
 )
 DEPARTMENT = Editable(
     Department,
@@ -283,6 +285,7 @@ DEPARTMENT = Editable(
     update=lambda actor, obj, data: services.update_department(actor, obj, **data),
     delete=services.delete_department,
     delete_warning=_("Its contacts are deleted with it; its teams and staff keep no department."),
+    new_title=_("New department"),
 )
 TEAM = Editable(
     Team,
@@ -293,6 +296,7 @@ TEAM = Editable(
     update=lambda actor, obj, data: services.update_team(actor, obj, **_team_data(data)),
     delete=services.delete_team,
     delete_warning=_("Its staff members keep no team."),
+    new_title=_("New social-work team"),
 )
 DISTRICT = Editable(
     District,
@@ -305,6 +309,7 @@ DISTRICT = Editable(
     delete_warning=_(
         "Its streets and its own schedules are deleted with it. Persons and staff of the district keep no district."
     ),
+    new_title=_("New district"),
 )
 STREET = Editable(
     DistrictStreet,
@@ -489,12 +494,12 @@ def _explain(actor, data, intervals) -> dict:
     reason = ""
     closure = services.closures(actor, date_from=day, date_to=day, kind=kind).first()
     if row.observe_public_holidays and is_public_holiday(day):
-        reason = _g("public holiday: %(name)s") % {"name": holiday_name(day)}
+        reason = gettext("public holiday: %(name)s") % {"name": holiday_name(day)}
     elif closure is not None:
         if closure.closes_early_at is None:
-            reason = _g("closed: %(reason)s") % {"reason": closure.reason_display}
+            reason = gettext("closed: %(reason)s") % {"reason": closure.reason_display}
         else:
-            reason = _g("closes early at %(time)s: %(reason)s") % {
+            reason = gettext("closes early at %(time)s: %(reason)s") % {
                 "time": f"{closure.closes_early_at:%H:%M}",
                 "reason": closure.reason_display,
             }
@@ -627,7 +632,7 @@ def staff_edit(request, pk):
         if ok:
             messages.success(request, _("The account “%(username)s” was saved.") % {"username": user.username})
             return redirect("center_settings:staff_member", pk=profile.pk)
-    title = _g("Change %(name)s") % {"name": profile}
+    title = gettext("Change %(name)s") % {"name": profile}
     context = {"form": form, "title": title, "back_url": _url("staff_member", profile.pk), "profile": profile}
     return _show(request, "staff_form.html", "staff", context)
 
