@@ -489,3 +489,57 @@ def test_document_uploaded_downloaded_and_a_wrong_type_refused(w, login, local_s
     response = client.post(f"/documents/{document.pk}/delete/", {"next": f"/cases/{submitted.case_id}/"})
     assert response.status_code == 302 and response["Location"] == f"/cases/{submitted.case_id}/"
     assert not in_torun(lambda: Document.objects.exists())
+
+
+# --- households and districts ----------------------------------------------------------------------
+
+
+def test_household_recorded_with_members_and_income(w, login):
+    head = person("Rodzinna", "Anna")
+    child = person("Rodzinna", "Zuzia", pesel=make_pesel(date(2016, 4, 3), next(_serial), Sex.FEMALE))
+    client = login(w.worker)
+    url = f"/persons/{head.pk}/household/"
+    assert "Zapisz gospodarstwo" in html(client.get(url))
+    page = html(client.post(url, {"form": "create", "create-head_income": "-5"}))
+    assert field_errors(page, "create-head_income")
+    response = client.post(url, {"form": "create", "create-head_income": "1500", "create-head_income_sources": "praca"})
+    assert response.status_code == 302
+    page = html(
+        client.post(
+            url, {"form": "add", "add-pesel": "99999999999", "add-relation": "child", "add-monthly_income": "0"}
+        )
+    )
+    assert field_errors(page, "add-pesel")
+    response = client.post(
+        url, {"form": "add", "add-pesel": child.pesel, "add-relation": "child", "add-monthly_income": "0"}
+    )
+    assert response.status_code == 302
+    page = html(client.get(url))
+    assert "Zuzia" in page and "750,00 zł" in page  # 1500 zł for two persons
+    member = in_torun(lambda: child.household_membership)
+    response = client.post(url, {"form": "income", "member": member.pk, f"m{member.pk}-monthly_income": "500"})
+    assert response.status_code == 302 and in_torun(lambda: services.household_income(member.household).total) == 2000
+    response = client.post(url, {"form": "remove", "member": member.pk})
+    assert response.status_code == 302
+    assert in_torun(lambda: services.household_income(member.household).size) == 1
+    # read-only roles cannot open it
+    assert login(w.auditor).get(url).status_code == 403
+
+
+def test_district_set_by_hand_then_a_case_worker_of_that_district(districts, login):
+    w = districts
+    homeless = person("Bezdomny", "Adam")
+    url = f"/persons/{homeless.pk}/district/"
+    client = login(w.director)
+    page = html(client.get(f"/persons/{homeless.pk}/apply/"))
+    assert "nie ma rejonu" in page
+    page = html(client.post(url, {"district": w.one.pk, "reason": ""}))
+    assert field_errors(page, "reason") and in_torun(lambda: Person.objects.get(pk=homeless.pk).district_id) is None
+    response = client.post(url, {"district": w.one.pk, "reason": "Osoba w kryzysie bezdomności"})
+    assert response.status_code == 302
+    assert in_torun(lambda: Person.objects.get(pk=homeless.pk).district_id) == w.one.pk
+    worker1 = in_torun(lambda: StaffProfile.objects.get(user=w.worker1))
+    page = html(login(w.worker1).get(f"/persons/{homeless.pk}/apply/"))
+    assert f'<option value="{worker1.pk}" selected>' in page
+    # worker2 works in the other district: the person is no longer theirs
+    assert login(w.worker2).get(f"/persons/{homeless.pk}/").status_code == 403

@@ -13,6 +13,7 @@ from ostoja.modules.cases.models import (
     ClosureReason,
     DecisionKind,
     HelpReason,
+    Relation,
     Sex,
     SubmittedBy,
 )
@@ -295,3 +296,47 @@ class PaymentPaidForm(forms.Form):
 
 class PaymentCancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the cancellation"), max_length=300)
+
+
+# --- households and districts ----------------------------------------------------------------------
+
+
+def _money_field(label, **kwargs):
+    return forms.DecimalField(label=label, min_value=0, max_digits=10, decimal_places=2, **kwargs)
+
+
+class HouseholdForm(forms.Form):
+    head_income = _money_field(_("Monthly net income of the head (zł)"), initial=0)
+    head_income_sources = forms.CharField(label=_("Sources of income"), required=False, max_length=300)
+
+
+class MemberForm(forms.Form):
+    pesel = forms.CharField(
+        label=_("PESEL of the member"),
+        max_length=11,
+        help_text=_("The member must be registered first (Persons → Register a person)."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    relation = forms.ChoiceField(
+        label=_("Relation to the head"), choices=[("", "—")] + [c for c in Relation.choices if c[0] != Relation.HEAD]
+    )
+    monthly_income = _money_field(_("Monthly net income (zł)"), initial=0)
+    income_sources = forms.CharField(label=_("Sources of income"), required=False, max_length=300)
+
+
+class IncomeForm(forms.Form):
+    monthly_income = _money_field(_("Monthly net income (zł)"))
+    income_sources = forms.CharField(label=_("Sources of income"), required=False, max_length=300)
+
+
+class DistrictForm(forms.Form):
+    district = forms.ChoiceField(label=_("District"))
+    reason = forms.CharField(
+        label=_("Why is the district set by hand?"),
+        max_length=300,
+        help_text=_("For example: the address fits several districts, or the person is homeless."),
+    )
+
+    def __init__(self, *args, districts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].choices = [("", "—")] + [(str(d.pk), d.name) for d in districts]

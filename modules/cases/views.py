@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,10 @@ from ostoja.modules.cases.forms import (
     CaseWorkerForm,
     CloseCaseForm,
     DecisionForm,
+    DistrictForm,
+    HouseholdForm,
+    IncomeForm,
+    MemberForm,
     PaymentCancelForm,
     PaymentPaidForm,
     PersonFilterForm,
@@ -329,6 +334,147 @@ def person_document(request, pk):
         back_url=url,
         breadcrumbs=_crumbs((_("Persons"), reverse("cases:persons")), (str(person), url)),
     )
+
+
+@FORM_METHODS
+@staff_page(*services.PERSON_ROLES, write=True)
+def person_household(request, pk):
+    """The person's household: create it (the person as its head), add members by PESEL, change a member's
+    income, remove a member. The income per person decides income-tested decisions."""
+    user = request.user
+    person = services.access_person(user, pk, write=True)
+    household = selectors.households(user).filter(members__person=person).first()
+    url = reverse("cases:person_household", args=[pk])
+    forms_ = {"create": HouseholdForm(prefix="create"), "add": MemberForm(prefix="add")}
+    incomes = {}
+    members = selectors.visible_members(selectors.read_scope(user), household) if household else []
+    for member in members:
+        initial = {"monthly_income": member.monthly_income, "income_sources": member.income_sources}
+        incomes[member.pk] = IncomeForm(prefix=f"m{member.pk}", initial=initial)
+    if request.method == "POST":
+        which, done = request.POST.get("form"), None
+        if which == "create" and household is None:
+            form = forms_["create"] = HouseholdForm(request.POST, prefix="create")
+            if form.is_valid():
+                data = form.cleaned_data
+                ok, _household = submit(
+                    form,
+                    lambda: services.create_household(
+                        user,
+                        person.pk,
+                        head_income=data["head_income"],
+                        head_income_sources=data["head_income_sources"],
+                    ),
+                    {"head_income": "head_income", "monthly_income": "head_income"},
+                )
+                done = ok and _("The household is recorded with %(name)s as its head.") % {"name": person}
+        elif which == "add" and household is not None:
+            form = forms_["add"] = MemberForm(request.POST, prefix="add")
+            if form.is_valid():
+                data = form.cleaned_data
+                pesel = data["pesel"].strip()
+                member_person = selectors.persons(user, search=pesel).filter(pesel=pesel).first()
+                if member_person is None:
+                    form.add_error("pesel", _("No person with this PESEL is registered in a district of yours."))
+                else:
+                    ok, _member = submit(
+                        form,
+                        lambda: services.add_household_member(
+                            user,
+                            household.pk,
+                            member_person.pk,
+                            relation=data["relation"],
+                            monthly_income=data["monthly_income"],
+                            income_sources=data["income_sources"],
+                        ),
+                        {"person_id": "pesel"},
+                    )
+                    done = ok and _("%(name)s is added to the household.") % {"name": member_person}
+        elif which == "income" and request.POST.get("member", "").isdigit():
+            member_id = int(request.POST["member"])
+            if member_id in incomes:
+                form = incomes[member_id] = IncomeForm(request.POST, prefix=f"m{member_id}")
+                if form.is_valid():
+                    data = form.cleaned_data
+                    ok, _member = submit(
+                        form,
+                        lambda: services.set_member_income(
+                            user,
+                            member_id,
+                            monthly_income=data["monthly_income"],
+                            income_sources=data["income_sources"],
+                        ),
+                    )
+                    done = ok and _("The income is saved.")
+        elif which == "remove" and request.POST.get("member", "").isdigit() and int(request.POST["member"]) in incomes:
+            try:
+                with transaction.atomic():
+                    services.remove_household_member(user, int(request.POST["member"]))
+            except ServiceError as exc:
+                messages.error(request, exc.message)
+                return redirect(url)
+            done = _("The member is removed from the household.")
+        if done:
+            messages.success(request, done)
+            return redirect(url)
+    person_url = reverse("cases:person", args=[pk])
+    context = {
+        "person": person,
+        "household": household,
+        "rows": [{"member": member, "form": incomes[member.pk]} for member in members],
+        "income": selectors.household_income(household) if household else None,
+        "create_form": forms_["create"],
+        "add_form": forms_["add"],
+        "breadcrumbs": _crumbs((_("Persons"), reverse("cases:persons")), (str(person), person_url)),
+        "back_url": person_url,
+    }
+    return render(request, "cases/household.html", context)
+
+
+@FORM_METHODS
+@staff_page(*services.CASE_ROLES, write=True)
+def person_district(request, pk):
+    """Set the person's district by hand (the reason is audited), or go back to the one the address gives."""
+    user = request.user
+    person = services.access_person(user, pk, write=True)
+    scope = services.scope_for(user, services.CASE_ROLES, write=True)
+    districts = District.objects.order_by("order", "name")
+    if scope.districts is not None:
+        districts = districts.filter(pk__in=scope.districts)
+    initial = {"district": str(person.district_id or ""), "reason": person.district_override_reason}
+    form = DistrictForm(request.POST or None, initial=initial, districts=list(districts))
+    person_url = reverse("cases:person", args=[pk])
+    if request.method == "POST" and request.POST.get("form") == "clear":
+        ok, result = submit(form, lambda: services.clear_district_override(user, pk))
+        if ok:
+            messages.success(request, _("The district follows the address again."))
+            for warning in result.warnings:
+                messages.warning(request, warning)
+            return redirect(person_url)
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ok, result = submit(
+            form,
+            lambda: services.override_district(user, pk, int(data["district"]), reason=data["reason"]),
+            {"district_id": "district"},
+        )
+        if ok:
+            messages.success(
+                request,
+                _("The district of %(name)s is set: %(district)s.")
+                % {
+                    "name": person,
+                    "district": result.person.district,
+                },
+            )
+            return redirect(person_url)
+    context = {
+        "person": person,
+        "form": form,
+        "breadcrumbs": _crumbs((_("Persons"), reverse("cases:persons")), (str(person), person_url)),
+        "back_url": person_url,
+    }
+    return render(request, "cases/district.html", context)
 
 
 # --- cases -----------------------------------------------------------------------------------------
