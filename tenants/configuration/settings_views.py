@@ -122,12 +122,11 @@ class Editable:
     form: type
     section: str
     back: Callable  # (obj or None, parent or None) -> URL of the page to return to
-    create: Callable | None = None  # (actor, data, parent) -> obj
+    create: Callable | None = None  # (actor, data) -> obj
     update: Callable | None = None  # (actor, obj, data) -> obj
     delete: Callable | None = None  # (actor, obj) -> None
     fields: tuple[str, ...] = ()
     edit_form: type | None = None
-    parent: type[models.Model] | None = None
     delete_warning: str = ""
     new_title: str = ""
     initial: Callable | None = None  # (request) -> dict of a new object's form
@@ -155,22 +154,21 @@ def _label(obj) -> str:
 
 
 @settings_page
-def object_create(request, spec: Editable, parent_pk=None):
+def object_create(request, spec: Editable):
     actor = request.user
-    parent = services.access(actor, spec.parent, parent_pk) if spec.parent else None
     initial = spec.initial(request) if spec.initial else None
     form = spec.form(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        ok, obj = submit(form, lambda: spec.create(actor, form.values(), parent))
+        ok, obj = submit(form, lambda: spec.create(actor, form.values()))
         if ok:
             messages.success(
                 request,
                 _("%(what)s “%(object)s” was added.")
                 % {"what": str(spec.model._meta.verbose_name).capitalize(), "object": _label(obj)},
             )
-            return redirect(spec.back(obj, parent))
+            return redirect(spec.back(obj, None))
     title = spec.new_title
-    context = {"form": form, "title": title, "back_url": spec.back(None, parent), "parent": parent}
+    context = {"form": form, "title": title, "back_url": spec.back(None, None)}
     return _show(request, "object_form.html", spec.section, context)
 
 
@@ -260,7 +258,7 @@ ADDRESS = Editable(
     AddressForm,
     "addresses",
     back=lambda obj, parent: _url("addresses"),
-    create=lambda actor, data, parent: services.create_address(actor, **data),
+    create=lambda actor, data: services.create_address(actor, **data),
     update=lambda actor, obj, data: services.update_address(actor, obj, **data),
     delete=services.delete_address,
     delete_warning=_("Its contacts are deleted with it; its departments keep no address."),
@@ -271,7 +269,7 @@ CONTACT = Editable(
     ContactForm,
     "contacts",
     back=lambda obj, parent: _url("contacts"),
-    create=lambda actor, data, parent: services.create_contact(actor, **data),
+    create=lambda actor, data: services.create_contact(actor, **data),
     update=lambda actor, obj, data: services.update_contact(actor, obj, **data),
     delete=services.delete_contact,
     new_title=_("New contact"),
@@ -281,7 +279,7 @@ DEPARTMENT = Editable(
     DepartmentForm,
     "departments",
     back=lambda obj, parent: _url("departments"),
-    create=lambda actor, data, parent: services.create_department(actor, **data),
+    create=lambda actor, data: services.create_department(actor, **data),
     update=lambda actor, obj, data: services.update_department(actor, obj, **data),
     delete=services.delete_department,
     delete_warning=_("Its contacts are deleted with it; its teams and staff keep no department."),
@@ -292,7 +290,7 @@ TEAM = Editable(
     TeamForm,
     "teams",
     back=lambda obj, parent: _url("teams"),
-    create=lambda actor, data, parent: services.create_team(actor, **_team_data(data)),
+    create=lambda actor, data: services.create_team(actor, **_team_data(data)),
     update=lambda actor, obj, data: services.update_team(actor, obj, **_team_data(data)),
     delete=services.delete_team,
     delete_warning=_("Its staff members keep no team."),
@@ -303,7 +301,7 @@ DISTRICT = Editable(
     DistrictForm,
     "districts",
     back=lambda obj, parent: _url("district", obj.pk) if obj is not None else _url("districts"),
-    create=lambda actor, data, parent: services.create_district(actor, **data),
+    create=lambda actor, data: services.create_district(actor, **data),
     update=lambda actor, obj, data: services.update_district(actor, obj, **data),
     delete=services.delete_district,
     delete_warning=_(
@@ -324,7 +322,7 @@ SCHEDULE = Editable(
     ScheduleForm,
     "hours",
     back=lambda obj, parent: _url("schedule", obj.pk) if obj is not None else _url("hours"),
-    create=lambda actor, data, parent: services.create_schedule(actor, **data),
+    create=lambda actor, data: services.create_schedule(actor, **data),
     update=lambda actor, obj, data: services.update_schedule(actor, obj, **data),
     delete=services.delete_schedule,
     edit_form=ScheduleEditForm,
@@ -345,7 +343,7 @@ CLOSURE = Editable(
     ClosureForm,
     "closures",
     back=lambda obj, parent: _url("closures"),
-    create=lambda actor, data, parent: services.create_closure(actor, **data),
+    create=lambda actor, data: services.create_closure(actor, **data),
     update=lambda actor, obj, data: services.update_closure(actor, obj, **data),
     delete=services.delete_closure,
     new_title=_("New closure or shortened day"),
