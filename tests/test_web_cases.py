@@ -543,3 +543,20 @@ def test_district_set_by_hand_then_a_case_worker_of_that_district(districts, log
     assert f'<option value="{worker1.pk}" selected>' in page
     # worker2 works in the other district: the person is no longer theirs
     assert login(w.worker2).get(f"/persons/{homeless.pk}/").status_code == 403
+
+
+def test_notice_of_delay_recorded_for_an_undecided_application(w, login):
+    submitted = application(person("Zwłoczna"))
+    url = f"/cases/{submitted.case_id}/applications/{submitted.pk}/delay/"
+    client = login(w.worker)
+    assert url in html(client.get(f"/cases/{submitted.case_id}/"))
+    early = submitted.decision_due_on.isoformat()
+    page = html(client.post(url, {"reason": "Oczekiwanie na dokumenty", "new_due_on": early, "notified_on": ""}))
+    assert field_errors(page, "notified_on")
+    page = html(client.post(url, {"reason": "Oczekiwanie na dokumenty", "new_due_on": early, "notified_on": early}))
+    assert field_errors(page, "new_due_on")  # the new date must be after the due date
+    later = (submitted.decision_due_on + timedelta(days=14)).isoformat()
+    today = timezone.localdate().isoformat()
+    response = client.post(url, {"reason": "Oczekiwanie na dokumenty", "new_due_on": later, "notified_on": today})
+    assert response.status_code == 302
+    assert "Oczekiwanie na dokumenty" in html(client.get(f"/cases/{submitted.case_id}/"))

@@ -284,6 +284,12 @@ class DecisionForm(forms.Form):
         return data
 
 
+class DelayNoticeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the delay"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    new_due_on = forms.DateField(label=_("New date of the decision"), widget=DateInput())
+    notified_on = forms.DateField(label=_("Party notified on"), widget=DateInput(), initial=_today)
+
+
 class CaseNoteForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=CaseNote.Kind.choices, initial=CaseNote.Kind.NOTE)
     happened_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=_today)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case, name="case"),
     path("cases/<int:pk>/interview/<int:interview_id>/", views.case_interview, name="case_interview"),
     path("cases/<int:pk>/decision/", views.case_decision, name="case_decision"),
+    path("cases/<int:pk>/applications/<int:application_id>/delay/", views.case_delay, name="case_delay"),
     path("cases/<int:pk>/note/", views.case_note, name="case_note"),
     path("cases/<int:pk>/documents/new/", views.case_document, name="case_document"),
     path("cases/<int:pk>/worker/", views.case_worker, name="case_worker"),

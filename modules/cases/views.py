@@ -26,6 +26,7 @@ from ostoja.modules.cases.forms import (
     CaseWorkerForm,
     CloseCaseForm,
     DecisionForm,
+    DelayNoticeForm,
     DistrictForm,
     HouseholdForm,
     IncomeForm,
@@ -549,6 +550,8 @@ def case(request, pk):
         household = selectors.households(user).filter(members__person_id=case.person_id).first()
     elif not selectors.household_visible(scope, household):
         household = None
+    else:
+        selectors.load_members([household])  # members with their persons: one statement
     members, income = [], None
     if household is not None:
         members = selectors.visible_members(scope, household)
@@ -717,6 +720,43 @@ def case_decision(request, pk):
         title=_("Issue a decision in case %(number)s") % {"number": case.pk},
         intro=_("Person: %(name)s.") % {"name": case.person},
         submit_label=_("Issue the decision"),
+        back_url=_case_url(case),
+        breadcrumbs=_case_crumbs(case),
+    )
+
+
+@FORM_METHODS
+@staff_page(*services.CASE_ROLES, write=True)
+def case_delay(request, pk, application_id):
+    """Notify the party that the matter will be settled late (KPA art. 36): the reason and the new date."""
+    user = request.user
+    application = selectors.access_application(user, application_id)
+    if str(application.case_id) != str(pk):
+        raise NotFound(gettext_lazy("No such application."), code="application_not_found")
+    case = _writable_case(request, pk)
+    form = DelayNoticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ok, _notice = submit(
+            form,
+            lambda: services.record_delay_notice(
+                user,
+                application.pk,
+                reason=data["reason"],
+                new_due_on=data["new_due_on"],
+                notified_on=data["notified_on"],
+            ),
+        )
+        if ok:
+            messages.success(request, _("The notice of delay is recorded."))
+            return redirect(_case_url(case) + "#applications")
+    return _form_page(
+        request,
+        form,
+        title=_("Notice of delay in case %(number)s") % {"number": case.pk},
+        intro=_("Application received on %(date)s; the decision is due on %(due)s.")
+        % {"date": application.received_on, "due": application.decision_due_on},
+        submit_label=_("Record the notice"),
         back_url=_case_url(case),
         breadcrumbs=_case_crumbs(case),
     )
