@@ -5,11 +5,11 @@ from django.urls import include, path
 
 from ostoja.graphql.core.views import graphql_urls
 from ostoja.graphql.platform.schema import schema
-from ostoja.platform import views
 from ostoja.platform.admin_sites import platform_admin_site
+from ostoja.tenants import directory_views
 
 urlpatterns = [
-    path("", views.platform_home, name="home"),
+    path("", directory_views.platform_home, name="home"),
     path("", include("ostoja.platform.accounts.urls")),
     path("", include("ostoja.platform.web.urls")),
     path("operator/", include("ostoja.tenants.operator_urls")),

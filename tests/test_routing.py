@@ -12,8 +12,9 @@ def test_center_host_serves_its_center(client_for):
 def test_platform_host_serves_the_platform(client_for):
     response = client_for().get("/")
     assert response.status_code == 200
-    assert "Ostoja" in response.content.decode()
-    assert "Toruniu" not in response.content.decode()
+    html = response.content.decode()
+    assert "Ostoja" in html and "<h1>Katalog ośrodków</h1>" in html  # the public directory of centers
+    assert "Staff login of" not in html and "Logowanie pracowników" not in html  # no center's own page
 
 
 def test_unknown_host_gets_plain_404(client_for):

@@ -39,4 +39,4 @@ def platform_home(request):
         "page_obj": page,
         "entries": entries,
     }
-    return render(request, "platform/home.html", context)
+    return render(request, "directory/home.html", context)
