@@ -10,11 +10,12 @@ import os
 from pathlib import Path
 
 import pytest
-from browser import SCREENSHOTS
 from django.conf import settings
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.db import connection
 from django.test.testcases import LiveServerThread
+
+from e2e.browser import SCREENSHOTS
 
 # Playwright's sync API runs an event loop in this thread; ORM calls from the test are still synchronous
 # (DESIGN.md §6).

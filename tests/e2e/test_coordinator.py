@@ -4,10 +4,10 @@
 from datetime import date
 from itertools import count
 
-from browser import log_in, screenshot
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
+from e2e.browser import log_in, screenshot
 from ostoja.modules.cases.models import Person, Sex
 from ostoja.modules.cases.pesel import make_pesel
 from ostoja.modules.foster_care import services

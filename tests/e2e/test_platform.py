@@ -3,11 +3,11 @@ onboards a center (a real Celery worker does the work while the page shows progr
 
 import re
 
-from browser import log_in, screenshot
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 from test_celery import celery_worker  # noqa: F401  (a real worker process for the onboarding job)
 
+from e2e.browser import log_in, screenshot
 from ostoja.tenants.models import Center
 
 ONBOARDING_SECONDS = 120

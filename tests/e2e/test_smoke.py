@@ -2,8 +2,9 @@
 
 import re
 
-from browser import log_in, screenshot
 from playwright.sync_api import expect
+
+from e2e.browser import log_in, screenshot
 
 
 def test_public_page_and_staff_login(page, site):

@@ -5,10 +5,10 @@ import re
 from datetime import date
 from itertools import count
 
-from browser import log_in, screenshot
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
+from e2e.browser import log_in, screenshot
 from ostoja.modules.cases.models import Application, DistrictStatus, Person, Sex
 from ostoja.modules.cases.pesel import make_pesel
 from ostoja.platform.staff.models import StaffProfile
