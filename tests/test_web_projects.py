@@ -282,6 +282,20 @@ def test_participants_are_filtered_paginated_and_audited(w, mamy):
 def test_enrol_participant(w, mamy):
     kasia = make_person("Testowa", "Katarzyna", birth=D(1995, 2, 3))
     client = w.client(w.coordinator)
+    # a coordinator without access to the register may not enrol a record number found nowhere …
+    refused = client.post(
+        f"/projects/{mamy.pk}/",
+        {
+            "action": "enrol",
+            "enrol-person": kasia.pk,
+            "enrol-enrolled_on": "2021-09-01",
+            "enrol-labour_market_status": "unemployed_registered",
+        },
+    )
+    assert "Najpierw znajdź osobę" in field(refused.content.decode(), "id_enrol-person")["text"]
+    assert not count_in_torun(Participant, person=kasia)
+    # … but finds a new participant by the full PESEL from her documents
+    assert f'href="?person={kasia.pk}#enrol"' in page(client, f"/projects/{mamy.pk}/", find=kasia.pesel)
     response = client.post(
         f"/projects/{mamy.pk}/",
         {
@@ -307,6 +321,7 @@ def test_enrol_participant(w, mamy):
 def test_invalid_enrolment_shows_the_error_next_to_the_field_and_changes_nothing(w, mamy):
     kasia = make_person("Testowa", "Katarzyna")
     client = w.client(w.coordinator)
+    page(client, f"/projects/{mamy.pk}/", find=kasia.pesel)  # found by PESEL: she may be enrolled
     before = count_in_torun(Participant)
     data = {
         "action": "enrol",

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from ostoja.modules.cases import selectors as case_selectors
 from ostoja.modules.cases import services as case_services
+from ostoja.modules.cases.models import Person
 from ostoja.modules.projects import services
 from ostoja.modules.projects.forms import (
     STATUS_LABELS,
@@ -44,6 +45,7 @@ from ostoja.platform.web.access import staff_page
 from ostoja.platform.web.forms import add_service_error, submit
 
 ROLES = services.PROJECT_ROLES
+ENROLLABLE_SESSION_KEY = "projects.enrollable"  # persons this session found by their full PESEL
 PAGE_SIZE = 25
 STATUS_BADGES = {
     ProjectStatus.PLANNED: "muted",
@@ -316,6 +318,9 @@ def _find_persons(request, term: str) -> list:
         persons = list(case_selectors.persons(request.user, search=term).order_by("last_name", "first_name", "id")[:10])
         case_selectors.record_person_reads(request.user, persons, message="project enrolment search")
         return persons
+    by_pesel = _person_by_full_pesel(request, term)
+    if by_pesel is not None:
+        return [by_pesel]
     first: dict = {}
     rows = services.participants_queryset(request.user, search=term).order_by(
         "person__last_name", "person__first_name", "person_id", "id"
@@ -327,8 +332,23 @@ def _find_persons(request, term: str) -> list:
     return [row.person for row in chosen]
 
 
+def _person_by_full_pesel(request, term: str):
+    """A project coordinator without access to the register finds a new participant only by the full PESEL (from
+    the person's own documents): never by browsing names or record numbers. Audited."""
+    pesel = term.strip()
+    if len(pesel) != 11 or not pesel.isdigit():
+        return None
+    person = Person.objects.filter(pesel=pesel).first()
+    if person is not None:
+        case_selectors.record_person_reads(request.user, [person], message="project enrolment by PESEL")
+        request.session[ENROLLABLE_SESSION_KEY] = [*request.session.get(ENROLLABLE_SESSION_KEY, [])[-19:], person.pk]
+    return person
+
+
 def _visible_person(request, person_id: int):
     """The person chosen for enrolment, if the caller may see them (as in ``_find_persons``)."""
+    if person_id in request.session.get(ENROLLABLE_SESSION_KEY, []):
+        return Person.objects.filter(pk=person_id).first()
     if request.staff.has_role(*case_services.READ_ROLES):
         person = case_selectors.persons(request.user).filter(pk=person_id).first()
         if person is not None:
@@ -346,6 +366,9 @@ def _visible_person(request, person_id: int):
 
 def _enrol(request, project):
     form = EnrolForm(request.POST, prefix="enrol")
+    if form.is_valid() and _visible_person(request, form.cleaned_data["person"]) is None:
+        # The service enrols any record number; the page only those the caller could find (no browsing by id).
+        form.add_error("person", _("Find the person first: there is no such person among those you may enrol."))
     if form.is_valid():
         ok, participant = submit(
             form, lambda: services.enrol_participant(request.user, project.pk, **form.service_data())
