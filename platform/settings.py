@@ -134,6 +134,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
+# Messages in the server-side session, never in a cookie (some carry one-time set-password links).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 FORM_RENDERER = "ostoja.platform.web.forms.Renderer"
 LOGOUT_REDIRECT_URL = "home"
 X_FRAME_OPTIONS = "DENY"

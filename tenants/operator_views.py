@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ostoja.platform.accounts import services as accounts
+from ostoja.platform.audit.models import AuditAction
+from ostoja.platform.audit.services import record
 from ostoja.platform.errors import Conflict, ServiceError
 from ostoja.platform.jobs import services as jobs
 from ostoja.platform.jobs.models import JobStatus
@@ -398,6 +400,7 @@ def _show_set_password_link(request, user) -> None:
     from ostoja.platform.staff.services import set_password_link
 
     link = set_password_link(user, host=host_url(request, request.get_host().split(":")[0], path=""))
+    record(request.user, AuditAction.UPDATE, user, message="one-time set-password link issued")
     messages.info(
         request,
         _("One-time set-password link for %(user)s (give it to this person only): %(link)s")

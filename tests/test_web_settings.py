@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django_tenants.utils import schema_context
 
+from ostoja.platform.audit.models import AuditEntry
 from ostoja.platform.staff.models import Role, StaffProfile
 from ostoja.tenants.configuration import views as public_views
 from ostoja.tenants.configuration.models import (
@@ -396,6 +397,9 @@ def test_staff_creation_with_a_set_password_link_role_change_and_deactivation(ad
     link = re.search(r'id="set-password-link" value="([^"]+)"', page).group(1)
     assert link.startswith("http://torun.") and "/account/set-password/" in link
     assert 'id="set-password-link"' not in html(admin.get(response["Location"]))  # shown once
+    with schema_context("torun"):  # whoever holds the link can act as her: issuing it is on her account's record
+        issued = AuditEntry.objects.filter(object_id=str(user.pk), message="one-time set-password link issued")
+        assert issued.count() == 1 and issued.get().actor.username == "admin-web"
     # the link works: the person sets a password with it
     assert admin.get(urlsplit(link).path).status_code in (200, 302)
 

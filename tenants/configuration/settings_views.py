@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from ostoja.platform.audit.models import AuditAction
+from ostoja.platform.audit.services import record
 from ostoja.platform.errors import ServiceError
 from ostoja.platform.staff import services as staff_services
 from ostoja.platform.staff.models import Role
@@ -585,8 +587,10 @@ def _label_roles(profile):
 
 
 def _keep_link(request, profile, link: str) -> None:
-    """The one-time set-password link, shown once on the staff member's page (kept in the server-side session)."""
+    """The one-time set-password link, shown once on the staff member's page (kept in the server-side session).
+    Issuing it is audited on the account: whoever uses it can act as that person."""
     request.session[LINK_SESSION_KEY] = {"profile": profile.pk, "link": link}
+    record(request.user, AuditAction.UPDATE, profile.user, message="one-time set-password link issued")
 
 
 @settings_page
