@@ -24,14 +24,14 @@ from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 from psycopg import sql
 
-from ostoja.tenants.configuration.hours import HORIZON_DAYS, HoursSummary, Timetable, _merge, _week
+from ostoja.tenants.configuration import hours
+from ostoja.tenants.configuration.hours import HORIZON_DAYS, HoursSummary, Timetable, _merge
 from ostoja.tenants.configuration.models import (
     Address,
     CenterSettings,
     Closure,
     Contact,
     District,
-    HoursKind,
     Schedule,
     ScheduleRule,
 )
@@ -187,45 +187,8 @@ def _zone(settings_row) -> ZoneInfo:
 
 
 def summarize_hours(table: Timetable, moment: datetime) -> list[HoursSummary]:
-    """Every schedule at ``moment``: the same summary as ``configuration.hours.today_summary`` gives a center's own
-    home page, from a timetable already loaded."""
-    local = table.local(moment)
-    today = local.date()
-    kind_order = {value: index for index, value in enumerate(HoursKind.values)}
-    schedules = sorted(
-        table.schedules,
-        key=lambda s: (kind_order.get(s.kind, 99), s.district is not None, s.district.order if s.district else 0, s.pk),
-    )
-    result = []
-    for schedule in schedules:
-        todays = table.schedule_hours(schedule, today)
-        current = table.open_interval(todays, local)
-        upcoming = table.next_opening_in(lambda day, s=schedule: table.schedule_hours(s, day), local)
-        reason = ""
-        if not todays and table.weekly.get(schedule.pk, {}).get(today.weekday()):
-            from ostoja.tenants.configuration.calendar import holiday_name
-
-            closure = table.closure_on(schedule.kind, today)
-            if table.is_holiday(today):
-                reason = holiday_name(today)
-            elif closure is not None:
-                reason = closure.reason_display
-        result.append(
-            HoursSummary(
-                schedule=schedule,
-                kind=schedule.kind,
-                kind_label=str(HoursKind(schedule.kind).label),
-                district=schedule.district,
-                label=schedule.label_display,
-                today=todays,
-                open_now=current is not None,
-                closes_at=current[1] if current else None,
-                next_opening=upcoming,
-                closed_today_because=reason,
-                week=_week(table.weekly.get(schedule.pk, {})),
-            )
-        )
-    return result
+    """Every schedule at ``moment``: the summary a center's own home page shows, from a timetable already loaded."""
+    return hours.summarize(table, moment)
 
 
 @dataclass

@@ -230,7 +230,13 @@ def today_summary(moment: datetime | None = None) -> list[HoursSummary]:
     """Every schedule of the center (general ones first within each kind, then per district) at
     ``moment`` (default: now)."""
     moment = moment or dj_timezone.now()
-    table, local = _local_now_date(moment)
+    table, _local = _local_now_date(moment)
+    return summarize(table, moment)
+
+
+def summarize(table: Timetable, moment: datetime) -> list[HoursSummary]:
+    """``today_summary`` from a timetable already loaded (the directory loads every center's at once)."""
+    local = table.local(moment)
     today = local.date()
     kind_order = {value: index for index, value in enumerate(HoursKind.values)}
     schedules = sorted(
@@ -249,7 +255,6 @@ def today_summary(moment: datetime | None = None) -> list[HoursSummary]:
                 reason = holiday_name(today)
             elif closure is not None:
                 reason = closure.reason_display
-        week = _week(table.weekly.get(schedule.pk, {}))
         result.append(
             HoursSummary(
                 schedule=schedule,
@@ -262,7 +267,7 @@ def today_summary(moment: datetime | None = None) -> list[HoursSummary]:
                 closes_at=current[1] if current else None,
                 next_opening=upcoming,
                 closed_today_because=reason,
-                week=week,
+                week=_week(table.weekly.get(schedule.pk, {})),
             )
         )
     return result
