@@ -220,6 +220,7 @@ def projects(w):
         w.coordinator,
         mamy.pk,
         person_id=anna.pk,
+        pesel=anna.pesel,
         enrolled_on=D(2017, 3, 1),
         labour_market_status="inactive",
     )
@@ -571,6 +572,18 @@ def test_enrol_participant(gql, w, projects, codes):
         "personId": gid("Person", jan.pk),
         "enrolledOn": "2017-04-01",
         "labourMarketStatus": "UNEMPLOYED_REGISTERED",
+    }
+    # a coordinator without access to the register cannot open a record by its number alone …
+    payload = client.mutate(ENROL, {"projectId": mamy_id, "input": enrolment})
+    assert codes(payload) == ["PERSON_NOT_FOUND"] and payload["participant"] is None
+    payload = client.mutate(ENROL, {"projectId": mamy_id, "input": {**enrolment, "pesel": "00000000000"}})
+    assert codes(payload) == ["PERSON_NOT_FOUND"]
+    # … but enrols a new participant whose PESEL she has from the person's documents
+    enrolment = {
+        "personId": gid("Person", jan.pk),
+        "pesel": jan.pesel,
+        "enrolledOn": "2017-04-01",
+        "labourMarketStatus": "UNEMPLOYED_REGISTERED",
         "characteristics": ["DISABILITY"],
         "educationLevel": "ISCED_3_4",
     }
@@ -589,7 +602,13 @@ def test_enrol_participant(gql, w, projects, codes):
         "project": {"code": "mamy"},
     }
     assert codes(client.mutate(ENROL, {"projectId": mamy_id, "input": enrolment})) == ["DUPLICATE_ENROLMENT"]
-    late = {**enrolment, "personId": gid("Person", make_person("Późna").pk), "enrolledOn": "2018-07-01"}
+    late_person = make_person("Późna")
+    late = {
+        **enrolment,
+        "personId": gid("Person", late_person.pk),
+        "pesel": late_person.pesel,
+        "enrolledOn": "2018-07-01",
+    }
     payload = client.mutate(ENROL, {"projectId": mamy_id, "input": late})
     assert codes(payload) == ["ENROLMENT_OUTSIDE_PERIOD"] and payload["errors"][0]["field"] == "enrolledOn"
     assert codes(gql("torun", user=w.auditor).mutate(ENROL, {"projectId": mamy_id, "input": enrolment})) == [
@@ -662,6 +681,7 @@ def test_participants_list_filters_and_audits_the_persons_read(gql, w, projects,
             w.coordinator,
             projects.mamy.pk,
             person_id=jan.pk,
+            pesel=jan.pesel,
             enrolled_on=D(2017, 4, 1),
             labour_market_status="employed",
         )
@@ -744,6 +764,7 @@ def test_participants_and_achievements_cost_the_same_statements_for_5_and_50(gql
             w.coordinator,
             project.pk,
             person_id=person.pk,
+            pesel=person.pesel,
             enrolled_on=D(2017, 2, 1),
             labour_market_status="inactive",
         )

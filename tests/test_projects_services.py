@@ -145,7 +145,12 @@ def test_status_transitions(coordinator):
     services.change_project_status(coordinator, created.pk, ProjectStatus.RUNNING)
     p = person()
     participant = services.enrol_participant(
-        coordinator, created.pk, person_id=p.pk, enrolled_on=D(2017, 2, 1), labour_market_status=L.INACTIVE
+        coordinator,
+        created.pk,
+        person_id=p.pk,
+        pesel=p.pesel,
+        enrolled_on=D(2017, 2, 1),
+        labour_market_status=L.INACTIVE,
     )
     with pytest.raises(Conflict) as exc:
         services.change_project_status(coordinator, created.pk, ProjectStatus.FINISHED)
@@ -168,11 +173,16 @@ def test_enrolment_outside_period_refused(coordinator):
     for day in (D(2016, 12, 31), D(2018, 7, 1)):
         with pytest.raises(ValidationFailed) as exc:
             services.enrol_participant(
-                coordinator, created.pk, person_id=p.pk, enrolled_on=day, labour_market_status=L.INACTIVE
+                coordinator, created.pk, person_id=p.pk, pesel=p.pesel, enrolled_on=day, labour_market_status=L.INACTIVE
             )
         assert "enrolment_outside_period" in error_codes(exc)
     participant = services.enrol_participant(
-        coordinator, created.pk, person_id=p.pk, enrolled_on=D(2017, 1, 1), labour_market_status=L.INACTIVE
+        coordinator,
+        created.pk,
+        person_id=p.pk,
+        pesel=p.pesel,
+        enrolled_on=D(2017, 1, 1),
+        labour_market_status=L.INACTIVE,
     )
     with pytest.raises(ValidationFailed) as exc:
         services.end_participation(
@@ -188,21 +198,41 @@ def test_duplicate_active_enrolment_refused(coordinator):
     created = project(coordinator)
     p = person()
     first = services.enrol_participant(
-        coordinator, created.pk, person_id=p.pk, enrolled_on=D(2017, 2, 1), labour_market_status=L.INACTIVE
+        coordinator,
+        created.pk,
+        person_id=p.pk,
+        pesel=p.pesel,
+        enrolled_on=D(2017, 2, 1),
+        labour_market_status=L.INACTIVE,
     )
     with pytest.raises(Conflict) as exc:
         services.enrol_participant(
-            coordinator, created.pk, person_id=p.pk, enrolled_on=D(2017, 3, 1), labour_market_status=L.INACTIVE
+            coordinator,
+            created.pk,
+            person_id=p.pk,
+            pesel=p.pesel,
+            enrolled_on=D(2017, 3, 1),
+            labour_market_status=L.INACTIVE,
         )
     assert exc.value.code == "duplicate_enrolment"
     services.end_participation(coordinator, first.pk, exited_on=D(2017, 5, 31), exit_reason=ExitReason.EARLY_EXIT)
     with pytest.raises(Conflict) as exc:
         services.enrol_participant(
-            coordinator, created.pk, person_id=p.pk, enrolled_on=D(2017, 5, 1), labour_market_status=L.INACTIVE
+            coordinator,
+            created.pk,
+            person_id=p.pk,
+            pesel=p.pesel,
+            enrolled_on=D(2017, 5, 1),
+            labour_market_status=L.INACTIVE,
         )
     assert exc.value.code == "overlapping_enrolment"
     again = services.enrol_participant(
-        coordinator, created.pk, person_id=p.pk, enrolled_on=D(2017, 9, 1), labour_market_status=L.EMPLOYED
+        coordinator,
+        created.pk,
+        person_id=p.pk,
+        pesel=p.pesel,
+        enrolled_on=D(2017, 9, 1),
+        labour_market_status=L.EMPLOYED,
     )
     assert Participant.objects.filter(project=created, person=p).count() == 2
     assert again.is_active
@@ -215,13 +245,28 @@ def test_monitoring_fields_derived_from_person(coordinator):
     man = person("Jan", "B", Sex.MALE, D(1960, 1, 10), serial=2, with_dob=False)
     youth = person("Ola", "C", Sex.FEMALE, D(2001, 6, 16), serial=3)
     a = services.enrol_participant(
-        coordinator, created.pk, person_id=woman.pk, enrolled_on=D(2018, 6, 15), labour_market_status=L.INACTIVE
+        coordinator,
+        created.pk,
+        person_id=woman.pk,
+        pesel=woman.pesel,
+        enrolled_on=D(2018, 6, 15),
+        labour_market_status=L.INACTIVE,
     )
     b = services.enrol_participant(
-        coordinator, created.pk, person_id=man.pk, enrolled_on=D(2020, 1, 9), labour_market_status=L.EMPLOYED
+        coordinator,
+        created.pk,
+        person_id=man.pk,
+        pesel=man.pesel,
+        enrolled_on=D(2020, 1, 9),
+        labour_market_status=L.EMPLOYED,
     )
     c = services.enrol_participant(
-        coordinator, created.pk, person_id=youth.pk, enrolled_on=D(2019, 6, 15), labour_market_status=L.INACTIVE
+        coordinator,
+        created.pk,
+        person_id=youth.pk,
+        pesel=youth.pesel,
+        enrolled_on=D(2019, 6, 15),
+        labour_market_status=L.INACTIVE,
     )
     assert (a.sex, a.age_at_enrolment, a.age_group) == ("F", 25, AgeGroup.FROM_25_TO_29)
     assert (b.sex, b.age_at_enrolment, b.age_group) == ("M", 59, AgeGroup.FROM_55_TO_64)
@@ -295,6 +340,7 @@ def test_target_progress(coordinator):
                 coordinator,
                 created.pk,
                 person_id=p.pk,
+                pesel=p.pesel,
                 enrolled_on=D(2018, 1, 1),
                 labour_market_status=status,
                 characteristics=chars,
@@ -400,6 +446,7 @@ def _project_with_data(actor, i, persons):
             actor,
             created.pk,
             person_id=p.pk,
+            pesel=p.pesel,
             enrolled_on=D(2017, 2, 1),
             labour_market_status=L.INACTIVE,
             characteristics=[Characteristic.CARES_FOR_CHILD_UNDER_3],
@@ -461,7 +508,12 @@ def test_auditor_reads_but_cannot_write(coordinator, auditor):
     created = project(coordinator)
     p = person()
     participant = services.enrol_participant(
-        coordinator, created.pk, person_id=p.pk, enrolled_on=D(2017, 2, 1), labour_market_status=L.INACTIVE
+        coordinator,
+        created.pk,
+        person_id=p.pk,
+        pesel=p.pesel,
+        enrolled_on=D(2017, 2, 1),
+        labour_market_status=L.INACTIVE,
     )
     assert [x.code for x in services.list_projects(auditor)] == ["p1"]
     assert services.get_participant(auditor, participant.pk).person == p
@@ -471,7 +523,12 @@ def test_auditor_reads_but_cannot_write(coordinator, auditor):
         lambda: services.update_project(auditor, created.pk, title_en="X"),
         lambda: services.change_project_status(auditor, created.pk, ProjectStatus.FINISHED),
         lambda: services.enrol_participant(
-            auditor, created.pk, person_id=p.pk, enrolled_on=D(2017, 3, 1), labour_market_status=L.INACTIVE
+            auditor,
+            created.pk,
+            person_id=p.pk,
+            pesel=p.pesel,
+            enrolled_on=D(2017, 3, 1),
+            labour_market_status=L.INACTIVE,
         ),
         lambda: services.end_participation(
             auditor, participant.pk, exited_on=D(2017, 3, 1), exit_reason=ExitReason.COMPLETED
@@ -504,7 +561,12 @@ def test_audit_entries(coordinator, auditor):
 
     p = person()
     participant = services.enrol_participant(
-        coordinator, created.pk, person_id=p.pk, enrolled_on=D(2017, 2, 1), labour_market_status=L.INACTIVE
+        coordinator,
+        created.pk,
+        person_id=p.pk,
+        pesel=p.pesel,
+        enrolled_on=D(2017, 2, 1),
+        labour_market_status=L.INACTIVE,
     )
     assert AuditEntry.objects.filter(
         object_type="projects.participant", object_id=str(participant.pk), action="create"

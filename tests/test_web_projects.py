@@ -180,6 +180,7 @@ def mamy(w):
         w.coordinator,
         project.pk,
         person_id=project.anna.pk,
+        pesel=project.anna.pesel,
         enrolled_on=D(2020, 3, 1),
         labour_market_status="inactive",
     )
@@ -262,6 +263,7 @@ def test_participants_are_filtered_paginated_and_audited(w, mamy):
         w.coordinator,
         mamy.pk,
         person_id=ewa.pk,
+        pesel=ewa.pesel,
         enrolled_on=D(2020, 5, 1),
         labour_market_status="employed",
     )

@@ -24,6 +24,7 @@ from django.db.models.lookups import Exact, IsNull
 from django.utils.translation import gettext_lazy as _
 from stdnum.pl import pesel as pesel_lib
 
+from ostoja.modules.cases import services as case_services
 from ostoja.modules.cases.models import Person, Sex
 from ostoja.modules.projects.models import (
     Achievement,
@@ -917,6 +918,29 @@ def _enrol(
     return participant
 
 
+def _enrollable_person(actor, person_id, pesel: str = "") -> Person:
+    """The person to enrol, if the caller may name them: staff who read the register, within their districts;
+    others (project coordinators) only someone already taking part in one of the center's projects, or a new
+    participant whose PESEL they give (from the person's documents). Anything else is "no such person": a record
+    number alone must never open a record the caller may not read."""
+    not_found = NotFound(_("There is no such person."), code="person_not_found", field="person")
+    try:
+        person = Person.objects.select_related("district").get(pk=person_id)
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise not_found from None
+    if actor is case_services.SYSTEM:
+        return person
+    profile = require_project_role(actor, write=True)
+    if set(profile.roles) & set(case_services.READ_ROLES):
+        try:
+            return case_services.access_person(actor, person.pk)
+        except ServiceError:
+            raise not_found from None
+    if (pesel and person.pesel == pesel.strip()) or Participant.objects.filter(person=person).exists():
+        return person
+    raise not_found
+
+
 def enrol_participant(
     actor,
     project_id,
@@ -927,14 +951,13 @@ def enrol_participant(
     characteristics=(),
     education_level="",
     notes="",
+    pesel: str = "",
 ) -> Participant:
     """Enrol a person. The enrolment date must fall within the project period; a person has at most one
-    active enrolment per project. Sex and age at enrolment are taken from the person's record."""
+    active enrolment per project. Sex and age at enrolment are taken from the person's record. Who may be
+    enrolled: see ``_enrollable_person`` (a new participant of a coordinator without the register: by PESEL)."""
     project = access_project(actor, project_id, write=True)
-    try:
-        person = Person.objects.get(pk=person_id)
-    except (Person.DoesNotExist, ValueError, TypeError):
-        raise NotFound(_("There is no such person."), code="person_not_found", field="person") from None
+    person = _enrollable_person(actor, person_id, pesel)
     return _enrol(
         actor,
         project,

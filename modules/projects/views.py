@@ -366,13 +366,13 @@ def _visible_person(request, person_id: int):
 
 def _enrol(request, project):
     form = EnrolForm(request.POST, prefix="enrol")
-    if form.is_valid() and _visible_person(request, form.cleaned_data["person"]) is None:
-        # The service enrols any record number; the page only those the caller could find (no browsing by id).
+    found = _visible_person(request, form.cleaned_data["person"]) if form.is_valid() else None
+    if form.is_valid() and found is None:
+        # Only a person the caller could find on this page (no browsing by record number).
         form.add_error("person", _("Find the person first: there is no such person among those you may enrol."))
     if form.is_valid():
-        ok, participant = submit(
-            form, lambda: services.enrol_participant(request.user, project.pk, **form.service_data())
-        )
+        data = {**form.service_data(), "pesel": found.pesel or ""}
+        ok, participant = submit(form, lambda: services.enrol_participant(request.user, project.pk, **data))
         if ok:
             messages.success(request, _("%(person)s has been enrolled.") % {"person": participant.person})
             return redirect(_project_url(project, "participants"))

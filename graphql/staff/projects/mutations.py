@@ -383,6 +383,10 @@ class RemoveProjectAchievement(ServiceMutation):
 
 class EnrolProjectParticipantInput(graphene.InputObjectType):
     person_id = graphene.ID(required=True)
+    pesel = graphene.String(
+        description="The person's PESEL, from their documents: how a coordinator without access to the register "
+        "enrols a new participant (others may name anyone they can read)."
+    )
     enrolled_on = graphene.Date(required=True, description="Within the project period.")
     labour_market_status = types.LabourMarketStatus(required=True)
     characteristics = graphene.List(graphene.NonNull(types.ParticipantCharacteristic))
@@ -421,6 +425,7 @@ class EnrolProjectParticipant(ServiceMutation):
         data["characteristics"] = data.get("characteristics") or ()
         data["education_level"] = data.get("education_level") or ""
         data["notes"] = data.get("notes") or ""
+        data["pesel"] = data.get("pesel") or ""
         return {"participant": services.enrol_participant(actor(info), _project_id(project_id), **data)}
 
 
