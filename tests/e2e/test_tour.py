@@ -75,3 +75,33 @@ def test_keyboard_reaches_the_main_content_first(page, site):
     expect(skip).to_be_focused()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile("#main$"))
+
+
+TABLET_PAGES = [
+    ("torun", "dyrektor", "/dashboard/"),
+    ("torun", "dyrektor", "/cases/"),
+    ("torun", "dyrektor", "/foster-care/"),
+    ("torun", "dyrektor", "/foster-care/meetings/"),
+    ("torun", "dyrektor", "/projects/"),
+    (None, "partner", "/partner/"),
+    (None, "operator", "/operator/"),
+]
+
+
+def test_pages_fit_a_tablet_without_sideways_scrolling(browser, site):
+    """On a 768 px wide tablet the page itself never scrolls sideways (wide tables scroll inside their box)."""
+    context = browser.new_context(viewport={"width": 768, "height": 1024}, locale="pl-PL")
+    page = context.new_page()
+    try:
+        logged_in_as = {}
+        for slug, username, path in TABLET_PAGES:
+            if logged_in_as.get(slug) != username:
+                context.clear_cookies()
+                log_in(page, site, slug, username)
+                logged_in_as = {slug: username}
+            page.goto(site.url(slug, path))
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, f"{path} is {overflow} px wider than a 768 px tablet"
+        screenshot(page, "tablet-operator-centers")
+    finally:
+        context.close()
