@@ -16,7 +16,6 @@ import csv
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import wraps
 
 from django import forms
 from django.conf import settings
@@ -42,26 +41,9 @@ from ostoja.tenants.suppression import PRIMARY
 TREND_PERIODS = 6  # periods in the trend line: the chosen one and the five before it
 MAX_CHART_SERIES = 10  # more centers than this: tables only (a chart of a hundred bars per category says nothing)
 PER_YEAR = {WindowKind.MONTH: 12, WindowKind.QUARTER: 4, WindowKind.HALF: 2, WindowKind.YEAR: 1}
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 # --- access ------------------------------------------------------------------------------------------------------
-
-
-def partner_or_operator_page(view):
-    """``platform_page("partner")``, and for operators ``platform_page("operator")``: the figures are the same
-    service's, which decides what each may see (a partner: the partnership; an operator: every center)."""
-    as_partner = platform_page("partner")(view)
-    as_operator = platform_page("operator")(view)
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if user.is_authenticated and getattr(request, "center", None) is None and is_operator(user):
-            return as_operator(request, *args, **kwargs)
-        return as_partner(request, *args, **kwargs)
-
-    return wrapper
 
 
 # --- periods -----------------------------------------------------------------------------------------------------
@@ -74,7 +56,7 @@ def default_window(today=None) -> statistics.Window:
 
 
 def period_label(window: statistics.Window) -> str:
-    params = {"number": window.number, "roman": ROMAN.get(window.number, window.number), "year": window.year}
+    params = {"number": window.number, "year": window.year}
     if window.kind == WindowKind.MONTH:
         return f"{MONTHS[window.number]} {window.year}"
     if window.kind == WindowKind.QUARTER:
@@ -534,7 +516,7 @@ def _scope_label(request, form, stats) -> str:
     return _("Partnership “%(name)s”") % {"name": partnership.name}
 
 
-@partner_or_operator_page
+@platform_page("partner", "operator")  # the service decides what each sees: the partnership, or every center
 def dashboard(request):
     form = _form(request)
     context = {
@@ -591,7 +573,7 @@ def csv_rows(request, form, stats, sections, only: str | None = None) -> list[li
     return rows
 
 
-@partner_or_operator_page
+@platform_page("partner", "operator")
 def dashboard_csv(request):
     form = _form(request)
     stats = None

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
+from stdnum.pl import pesel as pesel_number
 
 from ostoja.modules.cases import services
 from ostoja.modules.cases.models import (
@@ -144,6 +145,16 @@ def record_person_reads(actor, persons, *, already: set | None = None, message: 
     if fresh:
         record_many(services._user(actor), AuditAction.READ, fresh, message=message or str(_("read in a list")))
     return fresh
+
+
+def person_by_pesel(pesel: str) -> Person | None:
+    """The person with exactly this (valid) PESEL, for modules whose staff identify a person from their own
+    documents without reading the register (foster-care members, project participants). The caller checks its
+    role and audits what it shows."""
+    number = (pesel or "").strip()
+    if not pesel_number.is_valid(number):
+        return None
+    return Person.objects.filter(pesel=number).first()
 
 
 def household_income(household: Household) -> services.IncomeSummary:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
+from ostoja.modules.cases import selectors as case_selectors
 from ostoja.modules.cases.models import Person
 from ostoja.modules.foster_care import services
 from ostoja.modules.foster_care.models import FosterFamily
@@ -16,7 +17,7 @@ def person_by_pesel(actor, pesel: str) -> Person | None:
     """The person with this PESEL, to make them a family member (the services take a person's id). Only for
     callers who may change foster care; the person's name is all the page shows."""
     services._check(actor)
-    return Person.objects.filter(pesel=pesel).only("pk", "first_name", "last_name", "pesel").first()
+    return case_selectors.person_by_pesel(pesel)
 
 
 def coordinators(actor, *, active: bool | None = True):

@@ -335,10 +335,7 @@ def _find_persons(request, term: str) -> list:
 def _person_by_full_pesel(request, term: str):
     """A project coordinator without access to the register finds a new participant only by the full PESEL (from
     the person's own documents): never by browsing names or record numbers. Audited."""
-    pesel = term.strip()
-    if len(pesel) != 11 or not pesel.isdigit():
-        return None
-    person = Person.objects.filter(pesel=pesel).first()
+    person = case_selectors.person_by_pesel(term)
     if person is not None:
         case_selectors.record_person_reads(request.user, [person], message="project enrolment by PESEL")
         request.session[ENROLLABLE_SESSION_KEY] = [*request.session.get(ENROLLABLE_SESSION_KEY, [])[-19:], person.pk]

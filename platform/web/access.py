@@ -52,8 +52,8 @@ def staff_page(*roles: str, write: bool = False):
     return decorator
 
 
-def platform_page(role: str):
-    """A page of the platform host for ``"operator"`` or ``"partner"`` accounts."""
+def platform_page(*roles: str):
+    """A page of the platform host for accounts with one of ``roles`` (``"operator"``, ``"partner"``)."""
 
     def decorator(view):
         @wraps(view)
@@ -62,8 +62,9 @@ def platform_page(role: str):
                 raise Http404
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            allowed = is_operator(request.user) if role == "operator" else platform_role(request.user) == role
-            if not request.user.is_active or not allowed:
+            user = request.user
+            allowed = ("operator" in roles and is_operator(user)) or platform_role(user) in roles
+            if not user.is_active or not allowed:
                 return refused(request, PermissionDenied(code="permission_denied"))
             return _guarded(request, view, args, kwargs)
 

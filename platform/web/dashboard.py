@@ -38,10 +38,6 @@ def _split(rows, due, today):
     return [row for row in rows if due(row) < today], upcoming
 
 
-def _has(profile, roles) -> bool:
-    return bool(set(profile.roles) & set(roles))
-
-
 def case_work(user, profile, today):
     """My planned interviews (assigned to me, or unassigned in my cases) and my cases' undecided applications:
     a new application shows up at once, overdue ones come first."""
@@ -84,11 +80,11 @@ def dashboard(request):
     user, profile = request.user, request.staff
     today = timezone.localdate()
     context = {"today": today, "horizon": HORIZON_DAYS, "shows_cases": False, "shows_assessments": False}
-    if _has(profile, (*case_services.READ_ROLES, *READ_ONLY_ROLES)):
+    if profile.has_role(*case_services.READ_ROLES, *READ_ONLY_ROLES):
         context.update(case_work(user, profile, today), shows_cases=True)
-    if _has(profile, MANAGER_ROLES):
+    if profile.has_role(*MANAGER_ROLES):
         context["overdue_summary"] = case_services.overdue_summary(user, today=today)
-    if _has(profile, (*foster_services.FOSTER_CARE_ROLES, *READ_ONLY_ROLES)):
+    if profile.has_role(*foster_services.FOSTER_CARE_ROLES, *READ_ONLY_ROLES):
         context.update(assessment_work(user, profile, today), shows_assessments=True)
     reminders = notifications.my_notifications(user, unread=True)
     context["reminders"] = list(reminders[:LIMIT])
